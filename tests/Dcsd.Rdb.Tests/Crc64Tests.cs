@@ -1,0 +1,35 @@
+using System.Text;
+using Dcsd.Rdb;
+
+namespace Dcsd.Rdb.Tests;
+
+public sealed class Crc64Tests
+{
+    [Fact]
+    public void Matches_the_redis_check_value() =>
+        Assert.Equal(0xe9c6d914c4b8d9caUL, Crc64.Compute("123456789"u8));
+
+    [Fact]
+    public void Matches_the_redis_lorem_ipsum_vector_with_and_without_its_nul()
+    {
+        const string li = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna " +
+            "aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. Duis aute irure dolor in " +
+            "reprehenderit in voluptate velit esse cillum dolore eu fugiat nulla pariatur. Excepteur sint occaecat cupidatat non proident, sunt in culpa qui " +
+            "officia deserunt mollit anim id est laborum.";
+        byte[] bytes = Encoding.ASCII.GetBytes(li);
+        Assert.Equal(0x912d89c65cd3c415UL, Crc64.Compute(bytes));
+        Assert.Equal(0xc7794709e69683b3UL, Crc64.Compute([.. bytes, 0]));
+    }
+
+    [Fact]
+    public void Incremental_updates_over_any_split_equal_the_one_shot_value()
+    {
+        var data = new byte[1000];
+        new Random(42).NextBytes(data);
+        ulong whole = Crc64.Compute(data);
+        for (int split = 0; split <= data.Length; split += 37)
+        {
+            Assert.Equal(whole, Crc64.Update(Crc64.Compute(data.AsSpan(0, split)), data.AsSpan(split)));
+        }
+    }
+}
