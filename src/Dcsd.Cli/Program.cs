@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Dcsd.Cli.Demo;
+using Dcsd.Cli.Serve;
 
 namespace Dcsd.Cli;
 
@@ -7,6 +9,8 @@ internal static class Program
     private static Task<int> Main(string[] args)
     {
         var root = new RootCommand("dcs: the dcsd Distributed Cache Service for Redis (server, demo and tools)");
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

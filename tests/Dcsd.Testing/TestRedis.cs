@@ -38,6 +38,17 @@ public sealed class TestRedis : IAsyncDisposable
         return new TestRedis(directory, server, password);
     }
 
+    /// <summary>Starts a throwaway redis-server that loads <paramref name="rdbPath"/> at start-up.</summary>
+    public static async Task<TestRedis> StartFromRdbAsync(string rdbPath, CancellationToken cancellationToken = default)
+    {
+        var directory = new TempDirectory("dcsd-redis");
+        File.Copy(rdbPath, Path.Combine(directory.Path, "dump.rdb"));
+        var server = await RedisServerProcess.StartAsync(
+            new RedisServerOptions { Directory = directory.Path, StartTimeout = TimeSpan.FromMinutes(2) },
+            cancellationToken);
+        return new TestRedis(directory, server, null);
+    }
+
     /// <summary>Starts a replica of <paramref name="master"/> and waits until its link is up.</summary>
     public static async Task<TestRedis> StartReplicaAsync(TestRedis master, CancellationToken cancellationToken = default)
     {

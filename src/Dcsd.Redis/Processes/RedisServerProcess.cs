@@ -171,22 +171,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
     }
 
     /// <summary>True when the server answers PING with PONG (after AUTH when it has a password).</summary>
-    public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            string reply = await SendAsync(["PING"], cancellationToken).ConfigureAwait(false);
-            return reply.Contains("+PONG", StringComparison.Ordinal);
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> PingAsync(CancellationToken cancellationToken = default) => RedisInlineClient.PingAsync(Port, _password, cancellationToken);
 
     /// <summary>Stops the server with SHUTDOWN NOSAVE, killing it if it does not go within five seconds.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -198,7 +183,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
         try
         {
-            await SendAsync(["SHUTDOWN", "NOSAVE"], cancellationToken).ConfigureAwait(false);
+            await RedisInlineClient.SendAsync(Port, _password, ["SHUTDOWN", "NOSAVE"], cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is SocketException or IOException)
         {
@@ -224,47 +209,6 @@ public sealed class RedisServerProcess : IAsyncDisposable
         if (!_process.HasExited)
         {
             _process.Kill();
-        }
-    }
-
-    private async Task<string> SendAsync(IReadOnlyList<string> command, CancellationToken cancellationToken)
-    {
-        using var client = new TcpClient();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(2));
-        await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token).ConfigureAwait(false);
-        var stream = client.GetStream();
-        var request = new StringBuilder();
-        if (_password is not null)
-        {
-            AppendCommand(request, ["AUTH", _password]);
-        }
-
-        AppendCommand(request, command);
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()), timeout.Token).ConfigureAwait(false);
-        var buffer = new byte[512];
-        int expectedLines = _password is null ? 1 : 2;
-        var reply = new StringBuilder();
-        while (reply.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length < expectedLines)
-        {
-            int read = await stream.ReadAsync(buffer, timeout.Token).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            reply.Append(Encoding.UTF8.GetString(buffer, 0, read));
-        }
-
-        return reply.ToString();
-    }
-
-    private static void AppendCommand(StringBuilder request, IReadOnlyList<string> parts)
-    {
-        request.Append(CultureInfo.InvariantCulture, $"*{parts.Count}\r\n");
-        foreach (string part in parts)
-        {
-            request.Append(CultureInfo.InvariantCulture, $"${Encoding.UTF8.GetByteCount(part)}\r\n{part}\r\n");
         }
     }
 

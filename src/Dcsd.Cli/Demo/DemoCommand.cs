@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Dcsd.Cli.Serve;
+using Dcsd.Service;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Dcsd.Cli.Demo;
+
+/// <summary>
+/// `dcs demo`: starts dcsd on the embedded defaults, creates a master/standby instance, fills it, backs it up with the
+/// seed's own request, shows the record and the single-node refusal, then keeps dcsd running until Ctrl-C.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var listen = new Option<string>("--listen") { Description = "HOST:PORT for dcsd", DefaultValueFactory = _ => ListenAddress.Default };
+        var data = new Option<string>("--data") { Description = "data directory", DefaultValueFactory = _ => ".dcs" };
+        var exit = new Option<bool>("--exit") { Description = "stop dcsd when the walkthrough is done instead of waiting for Ctrl-C" };
+        var command = new Command("demo", "Walk through the seed: back up a master/standby instance through the DCS API") { listen, data, exit };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            string url = ListenAddress.ToUrl(parseResult.GetValue(listen)!);
+            var app = DcsdHost.Build(
+                new DcsdOptions { DataDirectory = parseResult.GetValue(data)! },
+                url,
+                logging => logging.SetMinimumLevel(LogLevel.Warning));
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                using var client = new DcsApiClient(new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) });
+                await new DemoWalkthrough(client, AnsiConsole.Console).RunAsync(cancellationToken).ConfigureAwait(false);
+                AnsiConsole.MarkupLineInterpolated($"\n[green]dcsd is running at {url}[/] (data in {Path.GetFullPath(parseResult.GetValue(data)!)}). Press Ctrl-C to stop.");
+                if (!parseResult.GetValue(exit))
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl-C: fall through to a clean stop.
+            }
+            finally
+            {
+                await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

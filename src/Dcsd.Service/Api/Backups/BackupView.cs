@@ -1,0 +1,47 @@
+using System.Globalization;
+using Dcsd.Service.Store;
+
+namespace Dcsd.Service.Api.Backups;
+
+/// <summary>
+/// A backup record as ListBackupRecords returns it (BackupRecordResponse). The last fields are dcsd's own additions,
+/// which DCS clients ignore: the verified content of the file.
+/// </summary>
+internal sealed record BackupView(
+    string BackupId,
+    string? Period,
+    string BackupName,
+    string InstanceId,
+    long Size,
+    string BackupType,
+    string CreatedAt,
+    string UpdatedAt,
+    string? ExecutionAt,
+    string Progress,
+    string? ErrorCode,
+    string? Remark,
+    string Status,
+    string IsSupportRestore,
+    string BackupFormat,
+    System.Text.Json.JsonElement? Census)
+{
+    public static BackupView From(BackupRecord backup, ApiVersion version) => new(
+        backup.Id,
+        null,
+        backup.Name,
+        backup.InstanceId,
+        backup.Size,
+        backup.BackupType,
+        DcsJson.Timestamp(backup.CreatedAt)!,
+        DcsJson.Timestamp(backup.UpdatedAt)!,
+        DcsJson.Timestamp(backup.ExecutionAt),
+        backup.Progress.ToString("0.00", CultureInfo.InvariantCulture),
+        backup.ErrorCode,
+        backup.Remark,
+        backup.Status,
+        // The manifest is written only after the file verified, so it is what makes a backup restorable.
+        backup.Status == BackupStatus.Succeed && backup.Manifest is not null ? "TRUE" : "FALSE",
+        // The v1.0 examples spell the format in capitals ("AOF"), v2 in lower case.
+        version == ApiVersion.V1 ? backup.BackupFormat.ToUpperInvariant() : backup.BackupFormat,
+        backup.Census is null ? null : System.Text.Json.JsonDocument.Parse(backup.Census).RootElement.Clone());
+}

@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+
+namespace Dcsd.Service.Api;
+
+/// <summary>Writes a <see cref="DcsError"/> in the shape of the request's API version.</summary>
+internal sealed class DcsErrorResult(DcsError error) : IResult, IStatusCodeHttpResult
+{
+    public DcsError Error => error;
+
+    public int? StatusCode => error.Status;
+
+    public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, error);
+
+    public static Task WriteAsync(HttpContext context, DcsError error)
+    {
+        context.Response.StatusCode = error.Status;
+        return ApiVersions.Of(context.Request) == ApiVersion.V1
+            ? context.Response.WriteAsJsonAsync(new NestedError(new NestedErrorBody(error.LegacyCode, error.Message)), DcsJson.Options, context.RequestAborted)
+            : context.Response.WriteAsJsonAsync(new FlatError(error.Code, error.Message, null), DcsJson.Options, context.RequestAborted);
+    }
+
+    private sealed record NestedError([property: JsonPropertyName("error")] NestedErrorBody Error);
+
+    private sealed record NestedErrorBody(string Code, string Message);
+
+    private sealed record FlatError(string ErrorCode, string ErrorMsg, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ErrorExtMsg);
+}
+
+/// <summary>Thrown inside the service layers to end a request with a DCS error; the API maps it to the response.</summary>
+internal sealed class DcsException(DcsError error) : Exception(error.Message)
+{
+    public DcsError Error { get; } = error;
+}

@@ -1,0 +1,75 @@
+using Dcsd.Service.Instances;
+using Dcsd.Service.Store;
+
+namespace Dcsd.Service.Api.Instances;
+
+/// <summary>DCS instance routes, v1.0 and v2: create, list, show, delete.</summary>
+internal static class InstanceEndpoints
+{
+    public static void MapInstances(this IEndpointRouteBuilder app)
+    {
+        foreach (string version in (string[])["v1.0", "v2"])
+        {
+            var group = app.MapGroup($"/{version}/{{projectId}}/instances").WithTags("Instances");
+            group.MapPost("", CreateAsync);
+            group.MapGet("", ListAsync);
+            group.MapGet("/{instanceId}", ShowAsync);
+            group.MapDelete("/{instanceId}", DeleteAsync);
+        }
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, string projectId, InstanceService service, CancellationToken cancellationToken)
+    {
+        string projectId = RouteIds.Project(projectId);
+        var body = await DcsBody.ReadAsync<CreateInstanceRequest>(request, required: true, cancellationToken).ConfigureAwait(false);
+        var instance = await service.CreateAsync(projectId, body, cancellationToken).ConfigureAwait(false);
+        return ApiVersions.Of(request) == ApiVersion.V1
+            ? Results.Json(new { instance_id = instance.Id }, DcsJson.Options)
+            : Results.Json(new { order_id = (string?)null, instances = new[] { new { instance_id = instance.Id, instance_name = instance.Name } } }, DcsJson.Options);
+    }
+
+    private static async Task<IResult> ListAsync(
+        HttpRequest request, string projectId, InstanceRepository instances, InstanceService service, CancellationToken cancellationToken)
+    {
+        string projectId = RouteIds.Project(projectId);
+        var paging = ListQuery.Parse(request);
+        string? name = request.Query["name"];
+        string? status = request.Query["status"];
+        var matching = (await instances.ListAsync(projectId, cancellationToken).ConfigureAwait(false))
+            .Where(i => string.IsNullOrEmpty(name) || i.Name.Contains(name, StringComparison.Ordinal))
+            .Where(i => string.IsNullOrEmpty(status) || i.Status.Equals(status, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        var views = new List<InstanceView>();
+        foreach (var instance in matching.Skip(paging.Offset).Take(paging.Limit))
+        {
+            views.Add(InstanceView.From(instance, await service.IsBackupRunningAsync(instance.Id, cancellationToken).ConfigureAwait(false)));
+        }
+
+        return Results.Json(new { instance_num = matching.Count, instances = views }, DcsJson.Options);
+    }
+
+    private static async Task<IResult> ShowAsync(
+        string projectId, string instanceId, InstanceRepository instances, InstanceService service, CancellationToken cancellationToken)
+    {
+        var instance = await FindAsync(instances, projectId, instanceId, cancellationToken).ConfigureAwait(false);
+        return Results.Json(InstanceView.From(instance, await service.IsBackupRunningAsync(instance.Id, cancellationToken).ConfigureAwait(false)), DcsJson.Options);
+    }
+
+    private static async Task<IResult> DeleteAsync(
+        string projectId, string instanceId, InstanceRepository instances, InstanceService service, CancellationToken cancellationToken)
+    {
+        var instance = await FindAsync(instances, projectId, instanceId, cancellationToken).ConfigureAwait(false);
+        if (await service.IsBackupRunningAsync(instance.Id, cancellationToken).ConfigureAwait(false))
+        {
+            throw new DcsException(DcsErrors.BackupRunning);
+        }
+
+        await service.DeleteAsync(instance, cancellationToken).ConfigureAwait(false);
+        return Results.NoContent();
+    }
+
+    /// <summary>The instance of the path, or DCS.3022 — also when it belongs to another project.</summary>
+    public static async Task<InstanceRecord> FindAsync(InstanceRepository instances, string projectId, string instanceId, CancellationToken cancellationToken) =>
+        await instances.GetAsync(RouteIds.Project(projectId), RouteIds.Instance(instanceId), cancellationToken).ConfigureAwait(false)
+            ?? throw new DcsException(DcsErrors.InstanceNotFound);
+}

@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Dcsd.Rdb;
+using Dcsd.Redis.Replication;
+using Dcsd.Service.Instances;
+using Dcsd.Service.Store;
+using Dcsd.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dcsd.Service.Backups;
+
+/// <summary>
+/// Runs one backup: snapshot from the chosen node, verified while it streams into the store, committed, then the manifest
+/// (the commit marker), then the record says succeed. Any failure leaves the record failed and no file behind.
+/// </summary>
+internal sealed class BackupRunner(
+    BackupRepository backups,
+    InstanceRepository instances,
+    IBackupStore store,
+    IOptions<DcsdOptions> options,
+    TimeProvider time,
+    ILogger<BackupRunner> logger)
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
+
+    public async Task RunAsync(string backupId, CancellationToken cancellationToken)
+    {
+        var backup = await backups.GetByIdAsync(backupId, cancellationToken).ConfigureAwait(false);
+        if (backup is not { Status: BackupStatus.Waiting })
+        {
+            return;
+        }
+
+        backup = backup with { Status = BackupStatus.Backuping, ExecutionAt = time.GetUtcNow(), UpdatedAt = time.GetUtcNow() };
+        await backups.UpdateAsync(backup, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var instance = await instances.GetByIdAsync(backup.InstanceId, cancellationToken).ConfigureAwait(false)
+                ?? throw new BackupFailedException(JobErrorCodes.ToolFailed, "the instance no longer exists");
+            var manifest = await SnapshotAsync(backup, instance, cancellationToken).ConfigureAwait(false);
+            await CommitManifestAsync(backup, manifest, cancellationToken).ConfigureAwait(false);
+            await backups.UpdateAsync(Succeeded(backup, manifest), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            var (code, reason) = Classify(ex);
+            if (code == JobErrorCodes.ToolFailed && reason.StartsWith("internal error", StringComparison.Ordinal))
+            {
+                Log.BackupCrashed(logger, ex, backup.Id);
+            }
+
+            await store.DeletePrefixAsync(backup.FilePrefix, CancellationToken.None).ConfigureAwait(false);
+            Log.BackupFailed(logger, backup.Id, code, reason);
+            var failed = backup with { Status = BackupStatus.Failed, ErrorCode = code, ErrorMessage = reason, UpdatedAt = time.GetUtcNow() };
+            await backups.UpdateAsync(failed, CancellationToken.None).ConfigureAwait(false);
+            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Settles a backup a previous dcsd left running: if its manifest was committed the backup is complete and is marked
+    /// succeed; otherwise whatever it wrote is removed and it is marked failed.
+    /// </summary>
+    public async Task SettleInterruptedAsync(BackupRecord backup, CancellationToken cancellationToken)
+    {
+        var manifest = await ReadManifestAsync(backup, cancellationToken).ConfigureAwait(false);
+        if (manifest is not null)
+        {
+            await backups.UpdateAsync(Succeeded(backup, manifest, census: null), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        Log.BackupInterrupted(logger, backup.Id);
+        await store.DeletePrefixAsync(backup.FilePrefix, cancellationToken).ConfigureAwait(false);
+        var failed = backup with
+        {
+            Status = BackupStatus.Failed,
+            ErrorCode = JobErrorCodes.ToolFailed,
+            ErrorMessage = "dcsd stopped during the backup",
+            UpdatedAt = time.GetUtcNow(),
+        };
+        await backups.UpdateAsync(failed, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<BackupManifest?> ReadManifestAsync(BackupRecord backup, CancellationToken cancellationToken)
+    {
+        string key = backup.FilePrefix + "/" + BackupManifest.FileName;
+        if (!await store.ExistsAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        await using var stream = await store.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<BackupManifest>(stream, BackupManifest.JsonOptions, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<(BackupManifest Manifest, RdbCensus Census)> SnapshotAsync(BackupRecord backup, InstanceRecord instance, CancellationToken cancellationToken)
+    {
+        var node = await SnapshotSourceSelector.ChooseAsync(instance, cancellationToken).ConfigureAwait(false);
+        long expectedBytes = await EstimateRdbBytesAsync(instance, node, cancellationToken).ConfigureAwait(false);
+        Log.BackupStarted(logger, backup.Id, instance.Id, node.Role, node.Port);
+
+        var started = Stopwatch.StartNew();
+        string fileName = string.Create(CultureInfo.InvariantCulture, $"redis_127.0.0.1_{node.Port}_{backup.CreatedAt.UtcDateTime:yyyyMMddHHmmss}.rdb");
+        var source = new SnapshotSource
+        {
+            Host = "127.0.0.1",
+            Port = node.Port,
+            Password = instance.Password,
+            IdleTimeout = options.Value.SnapshotIdleTimeout,
+            TotalTimeout = options.Value.SnapshotTotalTimeout,
+        };
+        var progress = new ThrottledProgress(backups, backup.Id, expectedBytes, ProgressInterval, time);
+        SnapshotResult snapshot;
+        RdbCensus census;
+        await using (var writer = await store.CreateAsync(backup.FilePrefix + "/" + fileName, cancellationToken).ConfigureAwait(false))
+        {
+            (snapshot, census) = await VerifiedSnapshot.TakeAsync(source, writer.Stream, progress, cancellationToken).ConfigureAwait(false);
+            await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.BackupSucceeded(logger, backup.Id, snapshot.Bytes, snapshot.RdbVersion, census.TotalKeys, started.ElapsedMilliseconds);
+        var file = new BackupManifestFile(
+            fileName,
+            snapshot.Bytes,
+            snapshot.Sha256Hex,
+            snapshot.RdbVersion,
+            census.RedisVersion,
+            census.TotalKeys,
+            node.Role,
+            source.ToString(),
+            snapshot.ReplicationId,
+            snapshot.ReplicationOffset,
+            snapshot.Mode.ToString().ToLowerInvariant());
+        var manifest = new BackupManifest(backup.Id, backup.ProjectId, backup.InstanceId, backup.BackupFormat, backup.CreatedAt, time.GetUtcNow(), [file]);
+        return (manifest, census);
+    }
+
+    private async Task CommitManifestAsync(BackupRecord backup, (BackupManifest Manifest, RdbCensus Census) result, CancellationToken cancellationToken)
+    {
+        await using var writer = await store.CreateAsync(backup.FilePrefix + "/" + BackupManifest.FileName, cancellationToken).ConfigureAwait(false);
+        await JsonSerializer.SerializeAsync(writer.Stream, result.Manifest, BackupManifest.JsonOptions, cancellationToken).ConfigureAwait(false);
+        await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private BackupRecord Succeeded(BackupRecord backup, (BackupManifest Manifest, RdbCensus Census) result) =>
+        Succeeded(backup, result.Manifest, result.Census);
+
+    private BackupRecord Succeeded(BackupRecord backup, BackupManifest manifest, RdbCensus? census) => backup with
+    {
+        Status = BackupStatus.Succeed,
+        Progress = 100,
+        Size = manifest.TotalBytes,
+        Manifest = JsonSerializer.Serialize(manifest, BackupManifest.JsonOptions),
+        Census = census is null ? null : JsonSerializer.Serialize(census),
+        ErrorCode = null,
+        ErrorMessage = null,
+        UpdatedAt = time.GetUtcNow(),
+    };
+
+    /// <summary>The RDB is usually a little smaller than the dataset in memory; good enough to show progress.</summary>
+    private static async Task<long> EstimateRdbBytesAsync(InstanceRecord instance, NodeRecord node, CancellationToken cancellationToken)
+    {
+        string info = await RedisAdmin.InfoAsync(instance, node, "memory", cancellationToken).ConfigureAwait(false);
+        foreach (string line in info.Split('\n'))
+        {
+            if (line.StartsWith("used_memory_dataset:", StringComparison.Ordinal)
+                && long.TryParse(line.AsSpan("used_memory_dataset:".Length).Trim(), CultureInfo.InvariantCulture, out long bytes))
+            {
+                return Math.Max(bytes, 1);
+            }
+        }
+
+        return 1;
+    }
+
+    private static (string Code, string Reason) Classify(Exception ex) => ex switch
+    {
+        BackupFailedException failed => (failed.ErrorCode, failed.Message),
+        SnapshotException { Reason: SnapshotFailure.Timeout } snapshot => (JobErrorCodes.Timeout, snapshot.Message),
+        SnapshotException snapshot => (JobErrorCodes.ToolFailed, snapshot.Message),
+        RdbFormatException format => (JobErrorCodes.ToolFailed, "the snapshot is not a valid RDB file: " + format.Message),
+        OperationCanceledException => (JobErrorCodes.ToolFailed, "dcsd stopped during the backup"),
+        StackExchange.Redis.RedisException redis => (JobErrorCodes.ToolFailed, "the instance did not answer: " + redis.Message),
+        IOException io => (JobErrorCodes.ToolFailed, "storage error: " + io.Message),
+        _ => (JobErrorCodes.ToolFailed, "internal error (" + ex.GetType().Name + "), see the dcsd log"),
+    };
+}
+
+internal sealed class BackupFailedException(string errorCode, string message) : Exception(message)
+{
+    public string ErrorCode { get; } = errorCode;
+}

@@ -1,0 +1,38 @@
+using Dcsd.Service.Store;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Dcsd.Service.Backups;
+
+/// <summary>
+/// Drains the backup queue with a bounded number of jobs at a time. At start it settles what a previous dcsd left:
+/// waiting records run again, running ones are failed (or marked succeed when their manifest was already committed).
+/// </summary>
+internal sealed class BackupWorker(
+    BackupRepository backups,
+    BackupQueue queue,
+    BackupRunner runner,
+    IOptions<DcsdOptions> options) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await RecoverAsync(stoppingToken).ConfigureAwait(false);
+        await Parallel.ForEachAsync(
+            queue.ReadAllAsync(stoppingToken),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrentJobs), CancellationToken = stoppingToken },
+            async (backupId, cancellationToken) => await runner.RunAsync(backupId, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        foreach (var backup in await backups.ListByStatusAsync([BackupStatus.Backuping], cancellationToken).ConfigureAwait(false))
+        {
+            await runner.SettleInterruptedAsync(backup, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var backup in await backups.ListByStatusAsync([BackupStatus.Waiting], cancellationToken).ConfigureAwait(false))
+        {
+            queue.Enqueue(backup.Id);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.IO.Pipelines;
+using Dcsd.Rdb;
+using Dcsd.Redis.Replication;
+
+namespace Dcsd.Service.Backups;
+
+/// <summary>
+/// Takes a snapshot over the replication protocol into <c>destination</c> while the RDB engine parses the same bytes
+/// on another core: the result is both a file and the proof that it is a complete, checksummed RDB.
+/// </summary>
+internal static class VerifiedSnapshot
+{
+    // Bounds how far the transfer may run ahead of the parser; the parser is much faster than any transfer.
+    private const long PipeBufferBytes = 16L << 20;
+
+    public static async Task<(SnapshotResult Snapshot, RdbCensus Census)> TakeAsync(
+        SnapshotSource source, Stream destination, IProgress<long>? bytesReceived, CancellationToken cancellationToken)
+    {
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipeBufferBytes, resumeWriterThreshold: PipeBufferBytes / 2, useSynchronizationContext: false));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var verification = Task.Run(
+            async () =>
+            {
+                await using var input = pipe.Reader.AsStream();
+                return await RdbVerifier.VerifyAsync(input, null, linked.Token).ConfigureAwait(false);
+            },
+            CancellationToken.None);
+
+        SnapshotResult snapshot;
+        try
+        {
+            await using var tee = new TeeStream(destination, pipe.Writer);
+            snapshot = await new ReplicationSnapshotClient().FetchAsync(source, tee, bytesReceived, linked.Token).ConfigureAwait(false);
+            await pipe.Writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await pipe.Writer.CompleteAsync(ex).ConfigureAwait(false);
+            await linked.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await verification.ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The transfer's own error is the one that explains the failure.
+            }
+
+            throw;
+        }
+
+        var census = await verification.ConfigureAwait(false);
+        return (snapshot, census);
+    }
+}

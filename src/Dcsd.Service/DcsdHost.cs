@@ -1,0 +1,59 @@
+using Dcsd.Service.Api;
+using Dcsd.Service.Api.Backups;
+using Dcsd.Service.Api.Instances;
+using Dcsd.Service.Backups;
+using Dcsd.Service.Instances;
+using Dcsd.Service.Store;
+using Dcsd.Storage;
+using Dcsd.Storage.Local;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Dcsd.Service;
+
+/// <summary>Composes dcsd: its services, background workers and the DCS routes.</summary>
+public static class DcsdHost
+{
+    public const int MaxRequestBodyBytes = 12 * 1024 * 1024;
+
+    /// <summary>Builds the dcsd web application listening on <paramref name="listenUrl"/> (e.g. http://127.0.0.1:7480).</summary>
+    public static WebApplication Build(DcsdOptions options, string listenUrl, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        options.DataDirectory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(options.DataDirectory);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(listenUrl);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        configureLogging?.Invoke(builder.Logging);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        var services = builder.Services;
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new DcsdDatabase(options.DatabasePath));
+        services.AddSingleton<InstanceRepository>();
+        services.AddSingleton<BackupRepository>();
+        services.AddSingleton<IBackupStore>(new LocalDiskBackupStore(options.BackupDirectory));
+        services.AddSingleton<LocalInstanceProvider>();
+        services.AddSingleton<InstanceReadiness>();
+        services.AddSingleton<InstanceService>();
+        services.AddSingleton<BackupQueue>();
+        services.AddSingleton<BackupService>();
+        services.AddSingleton<BackupRunner>();
+        services.AddHostedService<InstanceSupervisor>();
+        services.AddHostedService<BackupWorker>();
+
+        var app = builder.Build();
+        app.UseDcsErrors();
+        app.MapGet("/health", () => Results.Json(new { status = "ok" }));
+        app.MapInstances();
+        app.MapBackups();
+        return app;
+    }
+}

@@ -1,0 +1,29 @@
+namespace Dcsd.Service;
+
+/// <summary>dcsd's settings (section "Dcsd"). Defaults are the embedded ones: SQLite and backups on local disk under the data directory.</summary>
+public sealed class DcsdOptions
+{
+    /// <summary>Where the metadata database, backups and local instances live. The default is ./.dcs.</summary>
+    public string DataDirectory { get; set; } = ".dcs";
+
+    /// <summary>The redis-server binary for local instances. The default is DCS_REDIS_SERVER, else redis-server on PATH.</summary>
+    public string RedisServerPath { get; set; } = Dcsd.Redis.Processes.RedisServerOptions.DefaultServerPath();
+
+    /// <summary>How often the supervisor checks local redis-server processes. The default is one second.</summary>
+    public TimeSpan SupervisionInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many backup jobs run at once across all instances. The default is 2.</summary>
+    public int MaxConcurrentJobs { get; set; } = 2;
+
+    /// <summary>No data at all from a snapshot source for this long fails the job. The default is 60 seconds.</summary>
+    public TimeSpan SnapshotIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A snapshot taking longer than this fails with dcs.08.0002. The default is 6 hours.</summary>
+    public TimeSpan SnapshotTotalTimeout { get; set; } = TimeSpan.FromHours(6);
+
+    public string DatabasePath => Path.Combine(DataDirectory, "dcsd.db");
+
+    public string BackupDirectory => Path.Combine(DataDirectory, "backups");
+
+    public string InstancesDirectory => Path.Combine(DataDirectory, "instances");
+}

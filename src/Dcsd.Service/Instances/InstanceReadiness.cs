@@ -1,0 +1,31 @@
+using Dcsd.Service.Store;
+
+namespace Dcsd.Service.Instances;
+
+/// <summary>An instance is ready when every node answers and every standby has finished its sync with the master.</summary>
+internal sealed class InstanceReadiness(TimeProvider time)
+{
+    public async Task WaitUntilReadyAsync(InstanceRecord instance, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + timeout;
+        foreach (var replica in instance.Nodes.Where(n => n.Role == NodeRoles.Replica))
+        {
+            while (!await IsInSyncAsync(instance, replica, cancellationToken).ConfigureAwait(false))
+            {
+                if (time.GetUtcNow() > deadline)
+                {
+                    throw new TimeoutException($"standby on port {replica.Port} did not finish its sync within {timeout}");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public static async Task<bool> IsInSyncAsync(InstanceRecord instance, NodeRecord replica, CancellationToken cancellationToken)
+    {
+        string info = await RedisAdmin.InfoAsync(instance, replica, "replication", cancellationToken).ConfigureAwait(false);
+        return info.Contains("master_link_status:up", StringComparison.Ordinal)
+            && info.Contains("master_sync_in_progress:0", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace Dcsd.Service;
+
+/// <summary>
+/// dcsd's log events. Event ids are grouped: 1000 instances, 2000 backups, 3000 API. Renaming a method renames its event.
+/// Nothing here takes a password, a key or a token.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Instance {InstanceId}: {Role} redis-server listening on 127.0.0.1:{Port} (pid {ProcessId})")]
+    public static partial void NodeStarted(ILogger logger, string instanceId, string role, int port, int processId);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Instance {InstanceId}: {Role} redis-server on port {Port} was down and has been restarted")]
+    public static partial void NodeRestarted(ILogger logger, string instanceId, string role, int port);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Instance {InstanceId} ({CacheMode}) is {Status}")]
+    public static partial void InstanceStatus(ILogger logger, string instanceId, string cacheMode, string status);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Instance {InstanceId} could not be created")]
+    public static partial void InstanceCreateFailed(ILogger logger, Exception exception, string instanceId);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Instance {InstanceId}: supervising its nodes failed")]
+    public static partial void SupervisionFailed(ILogger logger, Exception exception, string instanceId);
+
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Backup {BackupId} of instance {InstanceId} started from {Role} 127.0.0.1:{Port}")]
+    public static partial void BackupStarted(ILogger logger, string backupId, string instanceId, string role, int port);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Backup {BackupId} succeeded: {Bytes} bytes, RDB {RdbVersion}, {Keys} keys, in {ElapsedMs} ms")]
+    public static partial void BackupSucceeded(ILogger logger, string backupId, long bytes, int rdbVersion, long keys, long elapsedMs);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Backup {BackupId} failed ({ErrorCode}): {Reason}")]
+    public static partial void BackupFailed(ILogger logger, string backupId, string errorCode, string reason);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Backup {BackupId} was interrupted by a dcsd restart and is marked failed")]
+    public static partial void BackupInterrupted(ILogger logger, string backupId);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Backup {BackupId} failed with an unexpected error")]
+    public static partial void BackupCrashed(ILogger logger, Exception exception, string backupId);
+
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
+    public static partial void UnhandledRequestError(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,81 @@
+using Microsoft.Data.Sqlite;
+
+namespace Dcsd.Service.Store;
+
+/// <summary>dcsd's metadata: one SQLite file in the data directory, opened per operation from the pool.</summary>
+internal sealed class DcsdDatabase
+{
+    private readonly string _connectionString;
+
+    public DcsdDatabase(string path)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        Migrate();
+    }
+
+    public string ConnectionString => _connectionString;
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    private void Migrate()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            CREATE TABLE IF NOT EXISTS instances (
+                id TEXT PRIMARY KEY,
+                project_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                description TEXT,
+                engine TEXT NOT NULL,
+                engine_version TEXT NOT NULL,
+                cache_mode TEXT NOT NULL,
+                spec_code TEXT NOT NULL,
+                capacity REAL NOT NULL,
+                password TEXT,
+                status TEXT NOT NULL,
+                nodes TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS instances_by_project ON instances(project_id, created_at);
+            CREATE TABLE IF NOT EXISTS backups (
+                id TEXT PRIMARY KEY,
+                project_id TEXT NOT NULL,
+                instance_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                remark TEXT,
+                status TEXT NOT NULL,
+                progress REAL NOT NULL,
+                size INTEGER NOT NULL,
+                backup_type TEXT NOT NULL,
+                backup_format TEXT NOT NULL,
+                error_code TEXT,
+                error_message TEXT,
+                file_prefix TEXT NOT NULL,
+                manifest TEXT,
+                census TEXT,
+                created_at INTEGER NOT NULL,
+                execution_at INTEGER,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS backups_by_instance ON backups(project_id, instance_id, created_at);
+            CREATE INDEX IF NOT EXISTS backups_by_status ON backups(status);
+            """;
+        command.ExecuteNonQuery();
+    }
+}

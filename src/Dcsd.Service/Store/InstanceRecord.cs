@@ -1,0 +1,62 @@
+namespace Dcsd.Service.Store;
+
+internal static class InstanceStatus
+{
+    public const string Creating = "CREATING";
+    public const string CreateFailed = "CREATEFAILED";
+    public const string Running = "RUNNING";
+    public const string Error = "ERROR";
+    public const string Restoring = "RESTORING";
+}
+
+internal static class CacheModes
+{
+    public const string Single = "single";
+    public const string Ha = "ha";
+    public const string Cluster = "cluster";
+}
+
+/// <summary>One redis-server of an instance. Role is "master" or "replica".</summary>
+internal sealed record NodeRecord(string Role, int Port, string Directory);
+
+internal sealed record InstanceRecord
+{
+    public required string Id { get; init; }
+
+    public required string ProjectId { get; init; }
+
+    public required string Name { get; init; }
+
+    public string? Description { get; init; }
+
+    public required string Engine { get; init; }
+
+    public required string EngineVersion { get; init; }
+
+    public required string CacheMode { get; init; }
+
+    public required string SpecCode { get; init; }
+
+    /// <summary>GB, as DCS counts capacity (0.125 is 128 MB).</summary>
+    public required double Capacity { get; init; }
+
+    public string? Password { get; init; }
+
+    public required string Status { get; init; }
+
+    public required IReadOnlyList<NodeRecord> Nodes { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public NodeRecord? Master => Nodes.FirstOrDefault(n => n.Role == NodeRoles.Master);
+
+    public long MaxMemoryBytes => (long)(Capacity * 1024 * 1024 * 1024);
+}
+
+internal static class NodeRoles
+{
+    public const string Master = "master";
+    public const string Replica = "replica";
+}
