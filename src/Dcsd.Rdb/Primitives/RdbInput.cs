@@ -1,0 +1,365 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
+namespace Dcsd.Rdb.Primitives;
+
+/// <summary>
+/// Block-buffered forward reader over the RDB stream. It owns one pooled buffer, folds every consumed byte
+/// into the running CRC64 in whole blocks (not per byte), and can capture the bytes of a value as they are
+/// consumed (for DUMP payloads) without ever holding more than the caller's limit.
+/// </summary>
+internal sealed class RdbInput : IDisposable
+{
+    internal const int DefaultBufferSize = 1 << 20;
+
+    private readonly Stream _stream;
+    private byte[] _buffer;
+    private int _pos;
+    private int _end;
+    private long _bufferStart;   // absolute stream offset of _buffer[0]
+    private bool _streamEnded;
+
+    private bool _crcActive = true;
+    private int _crcPos;         // bytes of the buffer before this index are already in _crc
+    private ulong _crc;
+
+    private bool _capturing;
+    private int _captureStart;   // buffer index from which consumed bytes still have to be appended to the capture
+    private ScratchBuffer? _capture;
+    private int _captureLength;
+    private long _captureLimit;
+    private bool _captureOverflowed;
+
+    public RdbInput(Stream stream, int bufferSize = DefaultBufferSize)
+    {
+        _stream = stream;
+        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+    }
+
+    public long Offset => _bufferStart + _pos;
+
+    public int BufferCapacity => _buffer.Length;
+
+    public RdbFormatException Error(string message) => new(message, Offset);
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Reads as input.Error(...) at every call site, next to the offset-less overload.")]
+    public RdbFormatException Error(string message, long offset) => new(message, offset);
+
+    // ---- buffer management ----------------------------------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Ensure(int count)
+    {
+        if (_end - _pos < count)
+        {
+            Fill(count);
+        }
+    }
+
+    /// <summary>Makes at least one byte available; false at the end of the stream.</summary>
+    public bool TryEnsureSome()
+    {
+        if (_end > _pos)
+        {
+            return true;
+        }
+
+        return FillAtMost(1);
+    }
+
+    private void Fill(int count)
+    {
+        if (!FillAtMost(count))
+        {
+            throw Error($"unexpected end of file: needed {count} more byte(s), the stream has {_end - _pos}");
+        }
+    }
+
+    /// <summary>Tries to have <paramref name="count"/> bytes available; returns false if the stream ends first.</summary>
+    private bool FillAtMost(int count)
+    {
+        if (count > _buffer.Length)
+        {
+            throw new InvalidOperationException("read larger than the input buffer");
+        }
+
+        FlushConsumed();
+        int remaining = _end - _pos;
+        if (_pos > 0)
+        {
+            Buffer.BlockCopy(_buffer, _pos, _buffer, 0, remaining);
+            _bufferStart += _pos;
+            _pos = 0;
+            _end = remaining;
+            _crcPos = 0;
+            _captureStart = 0;
+        }
+
+        while (_end < count && !_streamEnded)
+        {
+            int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (read <= 0)
+            {
+                _streamEnded = true;
+                break;
+            }
+
+            _end += read;
+        }
+
+        return _end >= count;
+    }
+
+    /// <summary>Folds consumed bytes into the CRC and the capture before they leave the buffer.</summary>
+    private void FlushConsumed()
+    {
+        if (_crcActive && _pos > _crcPos)
+        {
+            _crc = Crc64.Update(_crc, _buffer.AsSpan(_crcPos, _pos - _crcPos));
+            _crcPos = _pos;
+        }
+
+        if (_capturing && _pos > _captureStart)
+        {
+            AppendCapture(_buffer.AsSpan(_captureStart, _pos - _captureStart));
+            _captureStart = _pos;
+        }
+    }
+
+    // ---- CRC -------------------------------------------------------------------------------
+
+    /// <summary>Stops the CRC after the EOF opcode and returns the CRC of everything consumed so far.</summary>
+    public ulong FinishCrc()
+    {
+        FlushConsumed();
+        _crcActive = false;
+        return _crc;
+    }
+
+    // ---- capture (DUMP payload bodies) -----------------------------------------------------
+
+    public void BeginCapture(ScratchBuffer target, long limit)
+    {
+        _capturing = true;
+        _capture = target;
+        _captureStart = _pos;
+        _captureLength = 0;
+        _captureLimit = limit;
+        _captureOverflowed = false;
+    }
+
+    public long CapturedSoFar => _captureLength + (_capturing ? _pos - _captureStart : 0);
+
+    public bool CaptureOverflowed => _captureOverflowed || (_capturing && CapturedSoFar > _captureLimit);
+
+    /// <summary>Ends the capture; returns the captured length, or -1 when it exceeded the limit.</summary>
+    public int EndCapture()
+    {
+        FlushConsumed();
+        _capturing = false;
+        _capture = null;
+        return _captureOverflowed ? -1 : _captureLength;
+    }
+
+    private void AppendCapture(ReadOnlySpan<byte> bytes)
+    {
+        if (_captureOverflowed)
+        {
+            return;
+        }
+
+        if (_captureLength + (long)bytes.Length > _captureLimit)
+        {
+            _captureOverflowed = true;
+            return;
+        }
+
+        _capture!.Ensure(_captureLength + bytes.Length, _captureLength);
+        bytes.CopyTo(_capture.Array.AsSpan(_captureLength));
+        _captureLength += bytes.Length;
+    }
+
+    // ---- primitives ------------------------------------------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public byte ReadByte()
+    {
+        if (_pos < _end)
+        {
+            return _buffer[_pos++];
+        }
+
+        Fill(1);
+        return _buffer[_pos++];
+    }
+
+    /// <summary>Returns the next <paramref name="count"/> bytes (count ≤ buffer size); valid until the next read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<byte> ReadSpan(int count)
+    {
+        Ensure(count);
+        var span = new ReadOnlySpan<byte>(_buffer, _pos, count);
+        _pos += count;
+        return span;
+    }
+
+    public long ReadInt64LittleEndian() => BinaryPrimitives.ReadInt64LittleEndian(ReadSpan(8));
+
+    public int ReadInt32LittleEndian() => BinaryPrimitives.ReadInt32LittleEndian(ReadSpan(4));
+
+    public double ReadDoubleLittleEndian() => BinaryPrimitives.ReadDoubleLittleEndian(ReadSpan(8));
+
+    public float ReadSingleLittleEndian() => BinaryPrimitives.ReadSingleLittleEndian(ReadSpan(4));
+
+    public void Skip(long count)
+    {
+        while (count > 0)
+        {
+            int available = _end - _pos;
+            if (available == 0)
+            {
+                Fill(1);
+                available = _end - _pos;
+            }
+
+            int take = (int)Math.Min(available, count);
+            _pos += take;
+            count -= take;
+        }
+    }
+
+    /// <summary>Copies <paramref name="destination"/>.Length bytes, streaming through the buffer.</summary>
+    public void ReadExactly(Span<byte> destination)
+    {
+        while (destination.Length > 0)
+        {
+            int available = _end - _pos;
+            if (available == 0)
+            {
+                Fill(1);
+                available = _end - _pos;
+            }
+
+            int take = Math.Min(available, destination.Length);
+            _buffer.AsSpan(_pos, take).CopyTo(destination);
+            _pos += take;
+            destination = destination[take..];
+        }
+    }
+
+    /// <summary>Hands out the next bytes in buffer-sized pieces without copying (for streaming big strings).</summary>
+    public ReadOnlySpan<byte> ReadPiece(long remaining)
+    {
+        int available = _end - _pos;
+        if (available == 0)
+        {
+            Fill(1);
+            available = _end - _pos;
+        }
+
+        int take = (int)Math.Min(available, remaining);
+        var span = new ReadOnlySpan<byte>(_buffer, _pos, take);
+        _pos += take;
+        return span;
+    }
+
+    /// <summary>
+    /// Reads an RDB length (§1.4). Returns false with <paramref name="value"/> = the 6-bit kind for the
+    /// "encoded" form (11xxxxxx), which only strings accept.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryReadLength(out ulong value)
+    {
+        if (_end - _pos >= 9)
+        {
+            byte b = _buffer[_pos];
+            switch (b >> 6)
+            {
+                case 0:
+                    _pos++;
+                    value = b;
+                    return true;
+                case 1:
+                    value = (ulong)(((b & 0x3F) << 8) | _buffer[_pos + 1]);
+                    _pos += 2;
+                    return true;
+                case 3:
+                    _pos++;
+                    value = (ulong)(b & 0x3F);
+                    return false;
+                default:
+                    break;
+            }
+        }
+
+        return TryReadLengthSlow(out value);
+    }
+
+    private bool TryReadLengthSlow(out ulong value)
+    {
+        long start = Offset;
+        byte b = ReadByte();
+        switch (b >> 6)
+        {
+            case 0:
+                value = b;
+                return true;
+            case 1:
+                value = (ulong)(((b & 0x3F) << 8) | ReadByte());
+                return true;
+            case 3:
+                value = (ulong)(b & 0x3F);
+                return false;
+            default:
+                if (b == 0x80)
+                {
+                    value = BinaryPrimitives.ReadUInt32BigEndian(ReadSpan(4));
+                    return true;
+                }
+
+                if (b == 0x81)
+                {
+                    value = BinaryPrimitives.ReadUInt64BigEndian(ReadSpan(8));
+                    return true;
+                }
+
+                throw Error($"unknown length encoding 0x{b:X2}", start);
+        }
+    }
+
+    /// <summary>Reads a plain length (no "encoded" form allowed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong ReadLength()
+    {
+        long start = Offset;
+        if (!TryReadLength(out ulong value))
+        {
+            throw Error("an encoded string marker where a length was expected", start);
+        }
+
+        return value;
+    }
+
+    /// <summary>A length that must also be a count of things that each take at least one byte.</summary>
+    public long ReadCount(string what)
+    {
+        long start = Offset;
+        ulong value = ReadLength();
+        if (value > int.MaxValue * 64UL)
+        {
+            throw Error($"{what} count {value} is implausibly large", start);
+        }
+
+        return (long)value;
+    }
+
+    public void Dispose()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
+}

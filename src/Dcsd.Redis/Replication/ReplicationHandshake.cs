@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+
+namespace Dcsd.Redis.Replication;
+
+/// <summary>What the master announced right before the RDB bytes.</summary>
+internal sealed record PayloadHeader(SnapshotTransferMode Mode, long Length, byte[]? EofMarker, string? ReplicationId, long? ReplicationOffset);
+
+/// <summary>
+/// AUTH, REPLCONF capa eof, REPLCONF rdb-only 1, PSYNC ? -1 (SYNC as fallback), up to the bulk header.
+/// </summary>
+internal static class ReplicationHandshake
+{
+    public const int EofMarkerLength = 40;
+
+    public static async Task<PayloadHeader> RunAsync(ReplicationConnection connection, SnapshotSource source)
+    {
+        if (source.Password is not null)
+        {
+            await AuthenticateAsync(connection, source.User, source.Password).ConfigureAwait(false);
+        }
+
+        // Without capa eof the master must BGSAVE to disk first; announcing it lets a diskless master stream.
+        // Servers before 6.0 (for redis-cli's purposes) answer -ERR; they simply send the counted form.
+        await SendOptionalReplconfAsync(connection, "capa", "eof").ConfigureAwait(false);
+
+        // rdb-only (6.2+) keeps the master from feeding us the replication buffer after the RDB, so writes made
+        // during a long transfer cannot grow our output buffer to the client-output-buffer-limit and get us killed.
+        await SendOptionalReplconfAsync(connection, "rdb-only", "1").ConfigureAwait(false);
+
+        // PSYNC ? -1 rather than SYNC: both force a full resync, but only PSYNC answers +FULLRESYNC <replid> <offset>,
+        // which pins the snapshot to a point in the replication history (the service compares it with the standby's
+        // offset and records it in the catalog). A snapshot client closes right after the RDB, so PSYNC's one
+        // obligation (REPLCONF ACK once online) never applies. SYNC is kept as a fallback for servers or proxies
+        // that reject PSYNC as an unknown command; any other error (e.g. -NOMASTERLINK) is final.
+        await connection.SendCommandAsync(["PSYNC", "?", "-1"]).ConfigureAwait(false);
+        string reply = await connection.ReadLineAsync(skipKeepAlives: true).ConfigureAwait(false);
+        string? replicationId = null;
+        long? replicationOffset = null;
+        if (reply.StartsWith("-ERR unknown command", StringComparison.OrdinalIgnoreCase))
+        {
+            await connection.SendCommandAsync(["SYNC"]).ConfigureAwait(false);
+            reply = await connection.ReadLineAsync(skipKeepAlives: true).ConfigureAwait(false);
+        }
+        else if (reply.StartsWith("+FULLRESYNC", StringComparison.Ordinal))
+        {
+            (replicationId, replicationOffset) = ParseFullResync(connection, reply);
+            reply = await connection.ReadLineAsync(skipKeepAlives: true).ConfigureAwait(false);
+        }
+
+        if (reply.StartsWith('-'))
+        {
+            throw new SnapshotException(SnapshotFailure.Refused, $"{connection.EndPoint} refused the sync: {reply[1..]}");
+        }
+
+        return ParseBulkHeader(connection, reply) with { ReplicationId = replicationId, ReplicationOffset = replicationOffset };
+    }
+
+    private static async Task AuthenticateAsync(ReplicationConnection connection, string? user, string password)
+    {
+        await connection.SendCommandAsync(user is null ? ["AUTH", password] : ["AUTH", user, password]).ConfigureAwait(false);
+        string reply = await connection.ReadLineAsync(skipKeepAlives: false).ConfigureAwait(false);
+        if (reply.StartsWith('-'))
+        {
+            // The server's text never echoes the password, so it is safe to pass on.
+            throw new SnapshotException(SnapshotFailure.AuthenticationFailed, $"{connection.EndPoint} rejected AUTH: {reply[1..]}");
+        }
+
+        ExpectOk(connection, reply, "AUTH");
+    }
+
+    private static async Task SendOptionalReplconfAsync(ReplicationConnection connection, string option, string value)
+    {
+        await connection.SendCommandAsync(["REPLCONF", option, value]).ConfigureAwait(false);
+        string reply = await connection.ReadLineAsync(skipKeepAlives: false).ConfigureAwait(false);
+        if (reply.StartsWith("-ERR", StringComparison.Ordinal))
+        {
+            return; // An older server that does not know this option; the flow still works without it.
+        }
+
+        if (reply.StartsWith('-'))
+        {
+            throw new SnapshotException(SnapshotFailure.Refused, $"{connection.EndPoint} refused REPLCONF {option}: {reply[1..]}");
+        }
+
+        ExpectOk(connection, reply, "REPLCONF " + option);
+    }
+
+    private static void ExpectOk(ReplicationConnection connection, string reply, string command)
+    {
+        if (reply != "+OK")
+        {
+            throw new SnapshotException(SnapshotFailure.ProtocolViolation, $"{connection.EndPoint} answered {command} with '{Truncate(reply)}' instead of +OK");
+        }
+    }
+
+    private static (string ReplicationId, long Offset) ParseFullResync(ReplicationConnection connection, string reply)
+    {
+        string[] parts = reply.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out long offset))
+        {
+            throw new SnapshotException(SnapshotFailure.ProtocolViolation, $"{connection.EndPoint} sent a malformed '{Truncate(reply)}'");
+        }
+
+        return (parts[1], offset);
+    }
+
+    private static PayloadHeader ParseBulkHeader(ReplicationConnection connection, string line)
+    {
+        if (line.StartsWith("$EOF:", StringComparison.Ordinal))
+        {
+            string marker = line["$EOF:".Length..];
+            if (marker.Length != EofMarkerLength)
+            {
+                throw new SnapshotException(SnapshotFailure.ProtocolViolation, $"{connection.EndPoint} sent an end-of-transfer marker of {marker.Length} bytes instead of {EofMarkerLength}");
+            }
+
+            return new PayloadHeader(SnapshotTransferMode.Diskless, -1, Encoding.ASCII.GetBytes(marker), null, null);
+        }
+
+        if (line.StartsWith('$') && long.TryParse(line.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out long length))
+        {
+            return new PayloadHeader(SnapshotTransferMode.Counted, length, null, null, null);
+        }
+
+        throw new SnapshotException(SnapshotFailure.ProtocolViolation, $"{connection.EndPoint} sent '{Truncate(line)}' where the RDB bulk header was expected");
+    }
+
+    private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "...";
+}
