@@ -14,7 +14,7 @@ internal static class ServeCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var app = DcsdHost.Build(new DcsdOptions { DataDirectory = parseResult.GetValue(data)! }, ListenAddress.ToUrl(parseResult.GetValue(listen)!));
-            await app.RunAsync(cancellationToken).ConfigureAwait(false);
+            await Microsoft.Extensions.Hosting.HostingAbstractionsHostExtensions.RunAsync(app, cancellationToken).ConfigureAwait(false);
             return 0;
         });
         return command;

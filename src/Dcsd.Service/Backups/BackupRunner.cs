@@ -108,7 +108,7 @@ internal sealed class BackupRunner(
 
     private async Task<(BackupManifest Manifest, RdbCensus Census)> SnapshotAsync(BackupRecord backup, InstanceRecord instance, CancellationToken cancellationToken)
     {
-        var node = await SnapshotSourceSelector.ChooseAsync(instance, cancellationToken).ConfigureAwait(false);
+        var node = await SnapshotSourceSelector.ChooseAsync(instance, time, cancellationToken).ConfigureAwait(false);
         long expectedBytes = await EstimateRdbBytesAsync(instance, node, cancellationToken).ConfigureAwait(false);
         Log.BackupStarted(logger, backup.Id, instance.Id, node.Role, node.Port);
 

@@ -30,7 +30,7 @@ internal static class VerifiedSnapshot
         try
         {
             await using var tee = new TeeStream(destination, pipe.Writer);
-            snapshot = await new ReplicationSnapshotClient().FetchAsync(source, tee, bytesReceived, linked.Token).ConfigureAwait(false);
+            snapshot = await ReplicationSnapshotClient.FetchAsync(source, tee, bytesReceived, linked.Token).ConfigureAwait(false);
             await pipe.Writer.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception ex)

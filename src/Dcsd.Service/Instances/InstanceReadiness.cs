@@ -1,3 +1,4 @@
+using Dcsd.Redis.Replication;
 using Dcsd.Service.Store;
 
 namespace Dcsd.Service.Instances;
@@ -22,10 +23,9 @@ internal sealed class InstanceReadiness(TimeProvider time)
         }
     }
 
-    public static async Task<bool> IsInSyncAsync(InstanceRecord instance, NodeRecord replica, CancellationToken cancellationToken)
+    private static async Task<bool> IsInSyncAsync(InstanceRecord instance, NodeRecord replica, CancellationToken cancellationToken)
     {
-        string info = await RedisAdmin.InfoAsync(instance, replica, "replication", cancellationToken).ConfigureAwait(false);
-        return info.Contains("master_link_status:up", StringComparison.Ordinal)
-            && info.Contains("master_sync_in_progress:0", StringComparison.Ordinal);
+        var info = ReplicationInfo.Parse(await RedisAdmin.InfoAsync(instance, replica, "replication", cancellationToken).ConfigureAwait(false));
+        return info is { MasterLinkUp: true, MasterSyncInProgress: false };
     }
 }

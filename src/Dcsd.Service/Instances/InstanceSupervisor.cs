@@ -34,14 +34,17 @@ internal sealed class InstanceSupervisor(
         }
 
         using var timer = new PeriodicTimer(options.Value.SupervisionInterval, time);
+        bool starting = true;
         do
         {
-            await SuperviseAllAsync(stoppingToken).ConfigureAwait(false);
+            await SuperviseAllAsync(starting, stoppingToken).ConfigureAwait(false);
+            starting = false;
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    private async Task SuperviseAllAsync(CancellationToken cancellationToken)
+    /// <param name="starting">On the first pass nodes are expected to be down (dcsd stopped them); starting them is no incident.</param>
+    private async Task SuperviseAllAsync(bool starting, CancellationToken cancellationToken)
     {
         foreach (var instance in await instances.ListAllAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -54,7 +57,7 @@ internal sealed class InstanceSupervisor(
             {
                 foreach (var node in instance.Nodes)
                 {
-                    if (await provider.EnsureRunningAsync(instance, node, cancellationToken).ConfigureAwait(false))
+                    if (await provider.EnsureRunningAsync(instance, node, cancellationToken).ConfigureAwait(false) && !starting)
                     {
                         Log.NodeRestarted(logger, instance.Id, node.Role, node.Port);
                     }

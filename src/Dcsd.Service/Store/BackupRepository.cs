@@ -14,7 +14,8 @@ internal sealed class BackupRepository(DcsdDatabase database)
     public async Task<bool> TryInsertExclusiveAsync(BackupRecord backup, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(deferred: false, cancellationToken).ConfigureAwait(false);
+        // An immediate transaction takes the write lock up front, so the check and the insert cannot interleave with another writer.
+        await using var transaction = connection.BeginTransaction(deferred: false);
         await using (var check = connection.Command(
             "SELECT COUNT(*) FROM backups WHERE instance_id = $instance AND status IN ('waiting', 'backuping')",
             ("$instance", backup.InstanceId)))

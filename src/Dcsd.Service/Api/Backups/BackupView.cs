@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Dcsd.Service.Store;
 
 namespace Dcsd.Service.Api.Backups;
@@ -23,7 +24,7 @@ internal sealed record BackupView(
     string Status,
     string IsSupportRestore,
     string BackupFormat,
-    System.Text.Json.JsonElement? Census)
+    JsonObject? Content)
 {
     public static BackupView From(BackupRecord backup, ApiVersion version) => new(
         backup.Id,
@@ -43,5 +44,25 @@ internal sealed record BackupView(
         backup.Status == BackupStatus.Succeed && backup.Manifest is not null ? "TRUE" : "FALSE",
         // The v1.0 examples spell the format in capitals ("AOF"), v2 in lower case.
         version == ApiVersion.V1 ? backup.BackupFormat.ToUpperInvariant() : backup.BackupFormat,
-        backup.Census is null ? null : System.Text.Json.JsonDocument.Parse(backup.Census).RootElement.Clone());
+        ContentOf(backup.Census));
+
+    /// <summary>What the verified file holds, summarized from the census kept with the record (the full census is in `dcs rdb inspect`).</summary>
+    private static JsonObject? ContentOf(string? census)
+    {
+        if (census is null || JsonNode.Parse(census) is not JsonObject full)
+        {
+            return null;
+        }
+
+        var content = new JsonObject();
+        foreach (string field in (string[])["rdb_version", "redis_version", "total_keys", "databases", "types", "functions", "checksum_verified", "checksum"])
+        {
+            if (full[field] is { } value)
+            {
+                content[field] = value.DeepClone();
+            }
+        }
+
+        return content;
+    }
 }

@@ -20,9 +20,9 @@ internal static class InstanceEndpoints
 
     private static async Task<IResult> CreateAsync(HttpRequest request, string projectId, InstanceService service, CancellationToken cancellationToken)
     {
-        string projectId = RouteIds.Project(projectId);
+        string project = RouteIds.Project(projectId);
         var body = await DcsBody.ReadAsync<CreateInstanceRequest>(request, required: true, cancellationToken).ConfigureAwait(false);
-        var instance = await service.CreateAsync(projectId, body, cancellationToken).ConfigureAwait(false);
+        var instance = await service.CreateAsync(project, body, cancellationToken).ConfigureAwait(false);
         return ApiVersions.Of(request) == ApiVersion.V1
             ? Results.Json(new { instance_id = instance.Id }, DcsJson.Options)
             : Results.Json(new { order_id = (string?)null, instances = new[] { new { instance_id = instance.Id, instance_name = instance.Name } } }, DcsJson.Options);
@@ -31,11 +31,11 @@ internal static class InstanceEndpoints
     private static async Task<IResult> ListAsync(
         HttpRequest request, string projectId, InstanceRepository instances, InstanceService service, CancellationToken cancellationToken)
     {
-        string projectId = RouteIds.Project(projectId);
+        string project = RouteIds.Project(projectId);
         var paging = ListQuery.Parse(request);
         string? name = request.Query["name"];
         string? status = request.Query["status"];
-        var matching = (await instances.ListAsync(projectId, cancellationToken).ConfigureAwait(false))
+        var matching = (await instances.ListAsync(project, cancellationToken).ConfigureAwait(false))
             .Where(i => string.IsNullOrEmpty(name) || i.Name.Contains(name, StringComparison.Ordinal))
             .Where(i => string.IsNullOrEmpty(status) || i.Status.Equals(status, StringComparison.OrdinalIgnoreCase))
             .ToList();
