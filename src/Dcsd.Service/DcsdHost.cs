@@ -42,6 +42,8 @@ public static class DcsdHost
         services.AddSingleton<BackupRepository>();
         services.AddSingleton<IBackupStore>(new LocalDiskBackupStore(options.BackupDirectory));
         services.AddSingleton<LocalInstanceProvider>();
+        services.AddSingleton<RedisAdmin>();
+        services.AddSingleton<SnapshotSourceSelector>();
         services.AddSingleton<InstanceReadiness>();
         services.AddSingleton<InstanceService>();
         services.AddSingleton<BackupQueue>();

@@ -19,6 +19,8 @@ internal sealed class BackupRunner(
     BackupRepository backups,
     InstanceRepository instances,
     IBackupStore store,
+    SnapshotSourceSelector sourceSelector,
+    RedisAdmin admin,
     IOptions<DcsdOptions> options,
     TimeProvider time,
     ILogger<BackupRunner> logger)
@@ -108,7 +110,7 @@ internal sealed class BackupRunner(
 
     private async Task<(BackupManifest Manifest, RdbCensus Census)> SnapshotAsync(BackupRecord backup, InstanceRecord instance, CancellationToken cancellationToken)
     {
-        var node = await SnapshotSourceSelector.ChooseAsync(instance, time, cancellationToken).ConfigureAwait(false);
+        var node = await sourceSelector.ChooseAsync(instance, cancellationToken).ConfigureAwait(false);
         long expectedBytes = await EstimateRdbBytesAsync(instance, node, cancellationToken).ConfigureAwait(false);
         Log.BackupStarted(logger, backup.Id, instance.Id, node.Role, node.Port);
 
@@ -171,9 +173,9 @@ internal sealed class BackupRunner(
     };
 
     /// <summary>The RDB is usually a little smaller than the dataset in memory; good enough to show progress.</summary>
-    private static async Task<long> EstimateRdbBytesAsync(InstanceRecord instance, NodeRecord node, CancellationToken cancellationToken)
+    private async Task<long> EstimateRdbBytesAsync(InstanceRecord instance, NodeRecord node, CancellationToken cancellationToken)
     {
-        string info = await RedisAdmin.InfoAsync(instance, node, "memory", cancellationToken).ConfigureAwait(false);
+        string info = await admin.InfoAsync(instance, node, "memory", cancellationToken).ConfigureAwait(false);
         foreach (string line in info.Split('\n'))
         {
             if (line.StartsWith("used_memory_dataset:", StringComparison.Ordinal)

@@ -9,11 +9,11 @@ namespace Dcsd.Service.Backups;
 /// started (so the backup holds every write acknowledged before it was asked for), sparing the master the fork;
 /// otherwise the master, whose data is the truth.
 /// </summary>
-internal static class SnapshotSourceSelector
+internal sealed class SnapshotSourceSelector(RedisAdmin admin, TimeProvider time)
 {
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(5);
 
-    public static async Task<NodeRecord> ChooseAsync(InstanceRecord instance, TimeProvider time, CancellationToken cancellationToken)
+    public async Task<NodeRecord> ChooseAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {
         var master = instance.Master ?? throw new InvalidOperationException($"instance {instance.Id} has no master node");
         var replicas = instance.Nodes.Where(n => n.Role == NodeRoles.Replica).ToList();
@@ -22,7 +22,7 @@ internal static class SnapshotSourceSelector
             return master;
         }
 
-        var masterInfo = ReplicationInfo.Parse(await RedisAdmin.InfoAsync(instance, master, "replication", cancellationToken).ConfigureAwait(false));
+        var masterInfo = ReplicationInfo.Parse(await admin.InfoAsync(instance, master, "replication", cancellationToken).ConfigureAwait(false));
         long target = masterInfo.MasterReplicationOffset ?? long.MaxValue;
         var deadline = time.GetUtcNow() + CatchUpTimeout;
         while (true)
@@ -45,11 +45,11 @@ internal static class SnapshotSourceSelector
         }
     }
 
-    private static async Task<ReplicationInfo?> TryReadAsync(InstanceRecord instance, NodeRecord replica, CancellationToken cancellationToken)
+    private async Task<ReplicationInfo?> TryReadAsync(InstanceRecord instance, NodeRecord replica, CancellationToken cancellationToken)
     {
         try
         {
-            return ReplicationInfo.Parse(await RedisAdmin.InfoAsync(instance, replica, "replication", cancellationToken).ConfigureAwait(false));
+            return ReplicationInfo.Parse(await admin.InfoAsync(instance, replica, "replication", cancellationToken).ConfigureAwait(false));
         }
         catch (StackExchange.Redis.RedisConnectionException)
         {

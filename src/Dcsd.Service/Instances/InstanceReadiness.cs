@@ -4,7 +4,7 @@ using Dcsd.Service.Store;
 namespace Dcsd.Service.Instances;
 
 /// <summary>An instance is ready when every node answers and every standby has finished its sync with the master.</summary>
-internal sealed class InstanceReadiness(TimeProvider time)
+internal sealed class InstanceReadiness(RedisAdmin admin, TimeProvider time)
 {
     public async Task WaitUntilReadyAsync(InstanceRecord instance, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -23,9 +23,9 @@ internal sealed class InstanceReadiness(TimeProvider time)
         }
     }
 
-    private static async Task<bool> IsInSyncAsync(InstanceRecord instance, NodeRecord replica, CancellationToken cancellationToken)
+    private async Task<bool> IsInSyncAsync(InstanceRecord instance, NodeRecord replica, CancellationToken cancellationToken)
     {
-        var info = ReplicationInfo.Parse(await RedisAdmin.InfoAsync(instance, replica, "replication", cancellationToken).ConfigureAwait(false));
+        var info = ReplicationInfo.Parse(await admin.InfoAsync(instance, replica, "replication", cancellationToken).ConfigureAwait(false));
         return info is { MasterLinkUp: true, MasterSyncInProgress: false };
     }
 }

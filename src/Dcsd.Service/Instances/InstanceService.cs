@@ -13,6 +13,7 @@ internal sealed class InstanceService(
     BackupRepository backups,
     LocalInstanceProvider provider,
     InstanceReadiness readiness,
+    RedisAdmin admin,
     TimeProvider time,
     ILogger<InstanceService> logger)
 {
@@ -30,6 +31,7 @@ internal sealed class InstanceService(
 
     public async Task DeleteAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {
+        await admin.ForgetAsync(instance).ConfigureAwait(false);
         await provider.DeleteFilesAsync(instance, cancellationToken).ConfigureAwait(false);
         await instances.DeleteAsync(instance.Id, cancellationToken).ConfigureAwait(false);
     }
