@@ -11,6 +11,7 @@ internal static class Program
         var root = new RootCommand("dcs: the dcsd Distributed Cache Service for Redis (server, demo and tools)");
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(RdbCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -51,6 +51,8 @@ internal sealed partial class RdbParser : IDisposable
 
     public List<string> Functions { get; } = [];
 
+    public List<string> FunctionCodes { get; } = [];
+
     public List<string> ModuleAuxNames { get; } = [];
 
     public int Database { get; private set; }
@@ -193,8 +195,13 @@ internal sealed partial class RdbParser : IDisposable
                     Input.ReadLength();
                     continue;
                 case OpFunction2:
-                    Functions.Add(FunctionLibraryName(ReadText("function library")));
+                {
+                    string code = ReadText("function library");
+                    Functions.Add(FunctionLibraryName(code));
+                    FunctionCodes.Add(code);
                     continue;
+                }
+
                 case OpFunctionPreGa:
                     throw Input.Error("pre-release (7.0-rc1/rc2) function format is not supported", opOffset);
                 case OpModuleAux:
