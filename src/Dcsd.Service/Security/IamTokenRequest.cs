@@ -30,11 +30,11 @@ internal sealed class IamTokenRequest
     public override string ToString() => $"Token request for {UserName ?? "(signed request)"}";
 
     /// <returns>The request, or null when the body is not JSON of the expected shape.</returns>
-    public static IamTokenRequest? TryParse(ReadOnlySpan<byte> body)
+    public static IamTokenRequest? TryParse(byte[] body)
     {
         try
         {
-            using var document = JsonDocument.Parse(body.ToArray());
+            using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("auth", out var auth) || auth.ValueKind != JsonValueKind.Object)
             {

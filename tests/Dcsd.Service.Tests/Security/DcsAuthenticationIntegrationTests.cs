@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Dcsd.Service.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Dcsd.Service.Tests.Security;
 
@@ -166,6 +168,73 @@ public sealed class DcsAuthenticationIntegrationTests
 
         AssertV2Error(await server.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v3/auth/tokens")), "DCS.1003", "No token in the request.");
         AssertV2Error(await server.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/healthz")), "DCS.1003", "No token in the request.");
+    }
+
+    [Fact]
+    public async Task Unsigned_payload_passes_whatever_the_body_but_a_declared_hash_must_match_the_body()
+    {
+        await using var server = await SecurityTestServer.StartAsync();
+
+        var unsignedPayload = await server.SendSignedAsync(HttpMethod.Post, V2Ping, server.Credential, "binary-ish", contentSha256: "UNSIGNED-PAYLOAD");
+        var rightHash = await server.SendSignedAsync(HttpMethod.Post, V2Ping, server.Credential, "abc",
+            contentSha256: TestSdkSigner.HashHex(Encoding.UTF8.GetBytes("abc")));
+        var wrongHash = await server.SendSignedAsync(HttpMethod.Post, V2Ping, server.Credential, "abc",
+            contentSha256: TestSdkSigner.HashHex(Encoding.UTF8.GetBytes("abd")));
+
+        Assert.Equal(HttpStatusCode.OK, unsignedPayload.Status);
+        Assert.EndsWith("|binary-ish", unsignedPayload.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, rightHash.Status);
+        AssertV2Error(wrongHash, "DCS.1001", "Invalid token.");
+    }
+
+    [Fact]
+    public async Task Chunked_bodies_are_hashed_and_limited_without_a_content_length()
+    {
+        await using var server = await SecurityTestServer.StartAsync();
+        const string small = "{\"remark\":\"chunked\"}";
+
+        var ok = await server.SendSignedAsync(HttpMethod.Post, V2Ping, server.Credential, small, tamper: r => r.Content = Chunked(small));
+        var tooLarge = await server.SendSignedAsync(HttpMethod.Post, V2Ping, server.Credential, "x",
+            tamper: r => r.Content = Chunked(new string('x', (int)SecurityTestServer.MaxBodyBytes * 2)));
+
+        Assert.Equal(HttpStatusCode.OK, ok.Status);
+        Assert.EndsWith("|" + small, ok.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.Status);
+    }
+
+    [Fact]
+    public async Task With_authentication_disabled_requests_pass_without_an_identity()
+    {
+        await using var server = await SecurityTestServer.StartAsync(options => options.RequireAuthentication = false);
+
+        var response = await server.SendAsync(new HttpRequestMessage(HttpMethod.Get, V2Ping));
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        Assert.Equal("|||", response.Body);
+    }
+
+    [Fact]
+    public async Task The_leak_check_itself_catches_a_secret_in_a_log_line()
+    {
+        await using var server = await SecurityTestServer.StartAsync();
+        var logger = server.Services.GetRequiredService<ILoggerFactory>().CreateLogger("leaky");
+
+        Microsoft.Extensions.Logging.LoggerMessage.Define<string>(LogLevel.Information, new EventId(1), "oops {Value}")(logger, server.Credential.SecretKey, null);
+
+        Assert.ThrowsAny<Exception>(server.AssertNoSecretsLeaked);
+    }
+
+    private static StreamContent Chunked(string text)
+    {
+        // A non-seekable stream has no length, so HttpClient sends Transfer-Encoding: chunked.
+        var content = new StreamContent(new NonSeekableStream(Encoding.UTF8.GetBytes(text)));
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json;charset=UTF-8");
+        return content;
+    }
+
+    private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
     }
 
     internal static void AssertV2Error(SecurityTestServer.Response response, string code, string message)

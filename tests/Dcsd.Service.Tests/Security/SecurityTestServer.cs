@@ -44,11 +44,13 @@ internal sealed class SecurityTestServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public StoredCredential Credential { get; private set; } = null!;
 
     public StoredCredential OtherCredential { get; private set; } = null!;
 
-    public static async Task<SecurityTestServer> StartAsync()
+    public static async Task<SecurityTestServer> StartAsync(Action<DcsSecurityOptions>? configure = null)
     {
         var directory = new TempDirectory("dcsd-security");
         var clock = new FixedTimeProvider(DateTimeOffset.UtcNow);
@@ -63,6 +65,7 @@ internal sealed class SecurityTestServer : IAsyncDisposable
             options.ConnectionString = "Data Source=" + directory.Combine("dcsd.db");
             options.KeyFilePath = directory.Combine("secret.key");
             options.MaxBodyBytes = MaxBodyBytes;
+            configure?.Invoke(options);
         });
 
         var app = builder.Build();
@@ -107,7 +110,8 @@ internal sealed class SecurityTestServer : IAsyncDisposable
         bool signContentType = false,
         string? projectHeader = Project,
         Action<HttpRequestMessage>? tamper = null,
-        string? secretKey = null)
+        string? secretKey = null,
+        string? contentSha256 = null)
     {
         var date = TestSdkSigner.Date(signedAt ?? Clock.Now);
         var bodyBytes = body is null ? [] : Encoding.UTF8.GetBytes(body);
@@ -119,12 +123,17 @@ internal sealed class SecurityTestServer : IAsyncDisposable
             signed.Add(("X-Project-Id", projectHeader));
         }
 
+        if (contentSha256 is not null)
+        {
+            signed.Add(("X-Sdk-Content-Sha256", contentSha256));
+        }
+
         if (signContentType && body is not null)
         {
             signed.Add(("Content-Type", "application/json;charset=UTF-8"));
         }
 
-        var signature = TestSdkSigner.Sign(method.Method, path, query, signed, TestSdkSigner.HashHex(bodyBytes), credential.AccessKey, secretKey ?? credential.SecretKey);
+        var signature = TestSdkSigner.Sign(method.Method, path, query, signed, contentSha256 ?? TestSdkSigner.HashHex(bodyBytes), credential.AccessKey, secretKey ?? credential.SecretKey);
         _secrets.Add(signature.Signature);
 
         var request = new HttpRequestMessage(method, pathAndQuery);
@@ -133,6 +142,11 @@ internal sealed class SecurityTestServer : IAsyncDisposable
         if (projectHeader is not null)
         {
             request.Headers.TryAddWithoutValidation("X-Project-Id", projectHeader);
+        }
+
+        if (contentSha256 is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Sdk-Content-Sha256", contentSha256);
         }
 
         if (body is not null)
