@@ -29,11 +29,7 @@ internal sealed class DcsAuthenticationMiddleware(
         }
 
         var cancellationToken = context.RequestAborted;
-        var authorization = context.Request.Headers.Authorization.ToString();
-        var (identity, error) = SdkAuthorization.HasScheme(authorization) ? await AuthenticateSignatureAsync(context, cancellationToken).ConfigureAwait(false)
-            : context.Request.Headers.ContainsKey(SdkSigning.AuthTokenHeader) ? await AuthenticateTokenAsync(context, cancellationToken).ConfigureAwait(false)
-            : Reject(context, authorization.Length > 0 ? DcsError.InvalidToken : DcsError.NoToken, authorization.Length > 0 ? "unsupported Authorization scheme" : "no credentials");
-
+        var (identity, error) = await AuthenticateAsync(context, cancellationToken).ConfigureAwait(false);
         error ??= CheckProject(context, identity!);
         if (error is not null)
         {
@@ -49,6 +45,25 @@ internal sealed class DcsAuthenticationMiddleware(
     internal static bool IsExempt(HttpRequest request) =>
         (HttpMethods.IsPost(request.Method) && request.Path.Equals("/v3/auth/tokens", StringComparison.OrdinalIgnoreCase))
         || request.Path.Equals("/health", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A signed request wins over a token; any other Authorization scheme is refused rather than ignored.</summary>
+    private async Task<(DcsIdentity?, DcsError?)> AuthenticateAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (SdkAuthorization.HasScheme(authorization))
+        {
+            return await AuthenticateSignatureAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (context.Request.Headers.ContainsKey(SdkSigning.AuthTokenHeader))
+        {
+            return await AuthenticateTokenAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+
+        return authorization.Length > 0
+            ? Reject(context, DcsError.InvalidToken, "unsupported Authorization scheme")
+            : Reject(context, DcsError.NoToken, "no credentials");
+    }
 
     private async Task<(DcsIdentity?, DcsError?)> AuthenticateSignatureAsync(HttpContext context, CancellationToken cancellationToken)
     {
@@ -110,7 +125,7 @@ internal sealed class DcsAuthenticationMiddleware(
             return null;
         }
 
-        Reject(context, DcsError.ProjectMismatch, headerMatches ? "credential is for another project" : "X-Project-Id differs from the path project");
+        logger.RequestRejected(context.Request.Method, context.Request.Path, headerMatches ? "credential is for another project" : "X-Project-Id differs from the path project");
         return DcsError.ProjectMismatch;
     }
 

@@ -27,58 +27,85 @@ internal static class IamTokenEndpoints
     private static async Task IssueAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        var options = services.GetRequiredService<IOptions<DcsSecurityOptions>>().Value;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IamTokenEndpoints));
         var cancellationToken = context.RequestAborted;
 
-        StoredCredential? credential;
-        IamTokenRequest? body;
-        if (SdkAuthorization.HasScheme(context.Request.Headers.Authorization.ToString()))
-        {
-            var result = await services.GetRequiredService<SdkRequestAuthenticator>().AuthenticateAsync(context, cancellationToken).ConfigureAwait(false);
-            if (!result.Succeeded)
-            {
-                logger.SignatureRejected(context.Request.Method, context.Request.Path, result.AccessKey, result.Failure);
-                var error = result.BodyTooLarge ? DcsError.BodyTooLarge : result.Failure == SignatureFailure.Stale ? DcsError.TokenExpired : DcsError.InvalidToken;
-                await DcsErrorWriter.WriteAsync(context, error, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            credential = result.Credential!;
-            // The signed body may be empty or carry only a scope.
-            var bytes = await ReadBodyAsync(context.Request, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
-            body = bytes is { Length: > 0 } ? IamTokenRequest.TryParse(bytes) : null;
-        }
-        else
-        {
-            var bytes = await ReadBodyAsync(context.Request, options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
-            var failure = bytes is null ? DcsError.BodyTooLarge : bytes.Length == 0 ? DcsError.EmptyBody : null;
-            body = bytes is { Length: > 0 } ? IamTokenRequest.TryParse(bytes) : null;
-            failure ??= body is null ? DcsError.InvalidJson : !body.HasPassword ? DcsError.NoToken : null;
-            credential = failure is null ? await FindByPasswordAsync(services, body!, cancellationToken).ConfigureAwait(false) : null;
-            if (failure is null && credential is null)
-            {
-                logger.TokenIssueRejected("wrong access key or secret key");
-                failure = DcsError.InvalidToken;
-            }
-
-            if (failure is not null)
-            {
-                await DcsErrorWriter.WriteAsync(context, failure, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-        }
-
-        if (body?.ProjectId is { } scopedProject && !string.Equals(scopedProject, credential!.ProjectId, StringComparison.Ordinal))
+        var (credential, request, error) = SdkAuthorization.HasScheme(context.Request.Headers.Authorization.ToString())
+            ? await AuthenticateBySignatureAsync(context, logger, cancellationToken).ConfigureAwait(false)
+            : await AuthenticateByPasswordAsync(context, logger, cancellationToken).ConfigureAwait(false);
+        if (error is null && request?.ProjectId is { } scopedProject && !string.Equals(scopedProject, credential!.ProjectId, StringComparison.Ordinal))
         {
             logger.TokenIssueRejected("scope project differs from the credential's project");
-            await DcsErrorWriter.WriteAsync(context, DcsError.ProjectMismatch, cancellationToken).ConfigureAwait(false);
+            error = DcsError.ProjectMismatch;
+        }
+
+        if (error is not null)
+        {
+            await DcsErrorWriter.WriteAsync(context, error, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var token = await services.GetRequiredService<ITokenStore>().IssueAsync(credential!.ProjectId, credential.AccessKey, cancellationToken).ConfigureAwait(false);
         logger.TokenIssued(token.AccessKey, token.ProjectId, token.ExpiresAt);
-        await WriteTokenAsync(context, token, body?.HasPassword == true ? "password" : "hw_ak_sk", cancellationToken).ConfigureAwait(false);
+        await WriteTokenAsync(context, token, request?.HasPassword == true ? "password" : "hw_ak_sk", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An AK/SK-signed request is its own proof; the body may be empty or carry only a scope.</summary>
+    private static async Task<(StoredCredential?, IamTokenRequest?, DcsError?)> AuthenticateBySignatureAsync(HttpContext context, ILogger logger, CancellationToken cancellationToken)
+    {
+        var services = context.RequestServices;
+        var result = await services.GetRequiredService<SdkRequestAuthenticator>().AuthenticateAsync(context, cancellationToken).ConfigureAwait(false);
+        if (result.BodyTooLarge)
+        {
+            return (null, null, DcsError.BodyTooLarge);
+        }
+
+        if (!result.Succeeded)
+        {
+            logger.SignatureRejected(context.Request.Method, context.Request.Path, result.AccessKey, result.Failure);
+            return (null, null, result.Failure == SignatureFailure.Stale ? DcsError.TokenExpired : DcsError.InvalidToken);
+        }
+
+        var maxBodyBytes = services.GetRequiredService<IOptions<DcsSecurityOptions>>().Value.MaxBodyBytes;
+        var bytes = await ReadBodyAsync(context.Request, maxBodyBytes, cancellationToken).ConfigureAwait(false);
+        return (result.Credential, bytes is { Length: > 0 } ? IamTokenRequest.TryParse(bytes) : null, null);
+    }
+
+    private static async Task<(StoredCredential?, IamTokenRequest?, DcsError?)> AuthenticateByPasswordAsync(HttpContext context, ILogger logger, CancellationToken cancellationToken)
+    {
+        var services = context.RequestServices;
+        var maxBodyBytes = services.GetRequiredService<IOptions<DcsSecurityOptions>>().Value.MaxBodyBytes;
+        var bytes = await ReadBodyAsync(context.Request, maxBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            return (null, null, DcsError.BodyTooLarge);
+        }
+
+        if (bytes.Length == 0)
+        {
+            return (null, null, DcsError.EmptyBody);
+        }
+
+        var request = IamTokenRequest.TryParse(bytes);
+        if (request is null)
+        {
+            return (null, null, DcsError.InvalidJson);
+        }
+
+        if (!request.HasPassword)
+        {
+            logger.TokenIssueRejected("no password identity and no signature");
+            return (null, request, DcsError.NoToken);
+        }
+
+        var credential = await FindByPasswordAsync(services, request, cancellationToken).ConfigureAwait(false);
+        if (credential is null)
+        {
+            logger.TokenIssueRejected("wrong access key or secret key");
+            return (null, request, DcsError.InvalidToken);
+        }
+
+        return (credential, request, null);
     }
 
     /// <summary>The secret is compared through SHA-256 digests so the comparison is constant-time whatever the lengths.</summary>
