@@ -43,7 +43,7 @@ internal sealed class DcsAuthenticationMiddleware(
     }
 
     internal static bool IsExempt(HttpRequest request) =>
-        (HttpMethods.IsPost(request.Method) && request.Path.Equals("/v3/auth/tokens", StringComparison.OrdinalIgnoreCase))
+        (HttpMethods.IsPost(request.Method) && request.Path.Equals(IamTokenEndpoints.Route, StringComparison.OrdinalIgnoreCase))
         || request.Path.Equals("/health", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A signed request wins over a token; any other Authorization scheme is refused rather than ignored.</summary>
