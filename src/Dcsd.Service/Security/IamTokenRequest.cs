@@ -45,7 +45,7 @@ internal sealed class IamTokenRequest
             if (auth.TryGetProperty("identity", out var identity) && identity.ValueKind == JsonValueKind.Object
                 && identity.TryGetProperty("methods", out var methods) && methods.ValueKind == JsonValueKind.Array
                 && methods.EnumerateArray().Any(m => m.ValueKind == JsonValueKind.String && m.ValueEquals("password"))
-                && identity.TryGetProperty("password", out var passwordElement)
+                && identity.TryGetProperty("password", out var passwordElement) && passwordElement.ValueKind == JsonValueKind.Object
                 && passwordElement.TryGetProperty("user", out var user) && user.ValueKind == JsonValueKind.Object)
             {
                 name = StringProperty(user, "name");
@@ -63,11 +63,6 @@ internal sealed class IamTokenRequest
         }
         catch (JsonException)
         {
-            return null;
-        }
-        catch (InvalidOperationException)
-        {
-            // TryGetProperty on a non-object element.
             return null;
         }
     }
