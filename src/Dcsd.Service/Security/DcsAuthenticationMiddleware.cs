@@ -125,7 +125,15 @@ internal sealed class DcsAuthenticationMiddleware(
             return null;
         }
 
-        logger.RequestRejected(context.Request.Method, context.Request.Path, headerMatches ? "credential is for another project" : "X-Project-Id differs from the path project");
+        if (identity.Method == DcsAuthenticationMethod.Signature)
+        {
+            logger.SignatureRejected(context.Request.Method, context.Request.Path, identity.AccessKey, SignatureFailure.ProjectMismatch);
+        }
+        else
+        {
+            logger.TokenRejected(context.Request.Method, context.Request.Path, headerMatches ? "token is for another project" : "X-Project-Id differs from the path project");
+        }
+
         return DcsError.ProjectMismatch;
     }
 

@@ -126,6 +126,7 @@ public sealed class DcsAuthenticationIntegrationTests
         var response = await server.SendSignedAsync(HttpMethod.Get, V2Ping, server.Credential, projectHeader: SecurityTestServer.OtherProject);
 
         AssertV2Error(response, "DCS.1004", "Project ID does not match the token.");
+        Assert.Contains(server.Logs.Lines, l => l.Contains("ProjectMismatch", StringComparison.Ordinal) && l.Contains(server.Credential.AccessKey, StringComparison.Ordinal));
     }
 
     [Fact]
