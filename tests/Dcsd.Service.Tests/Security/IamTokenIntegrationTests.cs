@@ -133,6 +133,21 @@ public sealed class IamTokenIntegrationTests
         Assert.False(response.Message.Headers.Contains("X-Subject-Token"));
     }
 
+    [Fact]
+    public async Task Signed_project_lookup_returns_exactly_the_callers_project_as_the_sdks_expect()
+    {
+        await using var server = await SecurityTestServer.StartAsync();
+
+        var response = await server.SendSignedAsync(HttpMethod.Get, IamProjectEndpoints.Route + "?name=cn-north-4", server.OtherCredential, projectHeader: null);
+        var unsigned = await server.SendAsync(new HttpRequestMessage(HttpMethod.Get, IamProjectEndpoints.Route + "?name=cn-north-4"));
+
+        Assert.Equal(HttpStatusCode.OK, response.Status);
+        var project = Assert.Single(JsonDocument.Parse(response.Body).RootElement.GetProperty("projects").EnumerateArray());
+        Assert.Equal(SecurityTestServer.OtherProject, project.GetProperty("id").GetString());
+        Assert.Equal("cn-north-4", project.GetProperty("name").GetString());
+        AssertV2Error(unsigned, "DCS.1003", "No token in the request.");
+    }
+
     private static Task<SecurityTestServer.Response> RequestTokenAsync(SecurityTestServer server, string name, string password, string? projectId)
     {
         var scope = projectId is null ? string.Empty : $",\"scope\":{{\"project\":{{\"id\":\"{projectId}\"}}}}";

@@ -71,6 +71,7 @@ internal sealed class SecurityTestServer : IAsyncDisposable
         var app = builder.Build();
         app.UseDcsAuthentication();
         app.MapIamTokens();
+        app.MapIamProjects();
         app.MapGet("/health", () => "ok");
         app.MapMethods("/v2/{project_id}/ping", ["GET", "POST"], EchoAsync);
         app.MapMethods("/v1.0/{project_id}/ping", ["GET", "POST"], EchoAsync);
