@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dcsd.Cli.Credentials;
 using Dcsd.Cli.Demo;
 using Dcsd.Cli.Serve;
 
@@ -11,6 +12,7 @@ internal static class Program
         var root = new RootCommand("dcs: the dcsd Distributed Cache Service for Redis (server, demo and tools)");
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(CredentialsCommand.Create());
         root.Subcommands.Add(RdbCommand.Create());
         return root.Parse(args).InvokeAsync();
     }

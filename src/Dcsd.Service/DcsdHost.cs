@@ -3,6 +3,7 @@ using Dcsd.Service.Api.Backups;
 using Dcsd.Service.Api.Instances;
 using Dcsd.Service.Backups;
 using Dcsd.Service.Instances;
+using Dcsd.Service.Security;
 using Dcsd.Service.Store;
 using Dcsd.Storage;
 using Dcsd.Storage.Local;
@@ -37,7 +38,15 @@ public static class DcsdHost
         var services = builder.Services;
         services.AddSingleton(Options.Create(options));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new DcsdDatabase(options.DatabasePath));
+        var database = new DcsdDatabase(options.DatabasePath);
+        services.AddSingleton(database);
+        services.AddDcsSecurity(security =>
+        {
+            security.ConnectionString = database.ConnectionString;
+            security.KeyFilePath = DcsdCredentials.KeyFilePath(options.DataDirectory);
+            security.RequireAuthentication = options.RequireAuthentication;
+        });
+        services.AddHostedService<BootstrapCredential>();
         services.AddSingleton<InstanceRepository>();
         services.AddSingleton<BackupRepository>();
         services.AddSingleton<IBackupStore>(new LocalDiskBackupStore(options.BackupDirectory));
@@ -54,7 +63,10 @@ public static class DcsdHost
 
         var app = builder.Build();
         app.UseDcsErrors();
+        app.UseDcsAuthentication();
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
+        app.MapIamTokens();
+        app.MapIamProjects();
         app.MapInstances();
         app.MapBackups();
         return app;

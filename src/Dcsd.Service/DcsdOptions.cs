@@ -21,7 +21,12 @@ public sealed class DcsdOptions
     /// <summary>A snapshot taking longer than this fails with dcs.08.0002. The default is 6 hours.</summary>
     public TimeSpan SnapshotTotalTimeout { get; set; } = TimeSpan.FromHours(6);
 
-    public string DatabasePath => Path.Combine(DataDirectory, "dcsd.db");
+    /// <summary>Whether every DCS route needs an AK/SK signature or a token. The default is true.</summary>
+    public bool RequireAuthentication { get; set; } = true;
+
+    public const string DatabaseFileName = "dcsd.db";
+
+    public string DatabasePath => Path.Combine(DataDirectory, DatabaseFileName);
 
     public string BackupDirectory => Path.Combine(DataDirectory, "backups");
 

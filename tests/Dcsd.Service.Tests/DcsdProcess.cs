@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Dcsd.Service.Security;
 using Dcsd.Testing;
 
 namespace Dcsd.Service.Tests;
@@ -10,8 +11,11 @@ public sealed class DcsdProcess : DcsTestClient, IAsyncDisposable
 {
     private readonly Process _process;
 
+    /// <summary>The credential every test dcsd process is started with (through the DCS_BOOTSTRAP_* variables).</summary>
+    public static readonly DcsCredential Credential = new(Project, "TESTACCESSKEY0000001", "test-secret-key-for-dcsd-process-tests00");
+
     private DcsdProcess(Process process, int port)
-        : base(new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(1) })
+        : base(new HttpClient(new TestSigningHandler(Credential)) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(1) })
     {
         _process = process;
         Port = port;
@@ -36,6 +40,9 @@ public sealed class DcsdProcess : DcsTestClient, IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
+        info.Environment["DCS_BOOTSTRAP_PROJECT_ID"] = Credential.ProjectId;
+        info.Environment["DCS_BOOTSTRAP_ACCESS_KEY"] = Credential.AccessKey;
+        info.Environment["DCS_BOOTSTRAP_SECRET_KEY"] = Credential.SecretKey;
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -1,4 +1,5 @@
 using Dcsd.Service;
+using Dcsd.Service.Security;
 using Dcsd.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -31,10 +32,11 @@ public sealed class DcsdTestServer : DcsTestClient, IAsyncDisposable
     {
         TempDirectory? owned = dataDirectory is null ? new TempDirectory("dcsd-data") : null;
         string directory = dataDirectory ?? owned!.Path;
+        var credential = await DcsdCredentials.CreateAsync(directory, Project);
         var app = DcsdHost.Build(new DcsdOptions { DataDirectory = directory }, "http://127.0.0.1:0", logging => logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
+        var client = new HttpClient(new TestSigningHandler(credential)) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };
         return new DcsdTestServer(app, directory, owned, client);
     }
 

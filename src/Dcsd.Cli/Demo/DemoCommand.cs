@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Dcsd.Cli.Serve;
 using Dcsd.Service;
+using Dcsd.Service.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -29,7 +30,11 @@ internal static class DemoCommand
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                using var client = new DcsApiClient(new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) });
+                var credential = await DcsdCredentials.CreateAsync(parseResult.GetValue(data)!, DemoWalkthrough.ProjectId, cancellationToken).ConfigureAwait(false);
+                AnsiConsole.MarkupLineInterpolated($"[bold]Credential for project {credential.ProjectId}[/] (every request below is signed with it, SDK-HMAC-SHA256):");
+                AnsiConsole.WriteLine($"   access_key: {credential.AccessKey}");
+                AnsiConsole.WriteLine($"   secret_key: {credential.SecretKey}");
+                using var client = new DcsApiClient(new HttpClient(new SdkSigningHandler(credential)) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) });
                 await new DemoWalkthrough(client, AnsiConsole.Console).RunAsync(cancellationToken).ConfigureAwait(false);
                 AnsiConsole.MarkupLineInterpolated($"\n[green]dcsd is running at {url}[/] (data in {Path.GetFullPath(parseResult.GetValue(data)!)}). Press Ctrl-C to stop.");
                 if (!parseResult.GetValue(exit))

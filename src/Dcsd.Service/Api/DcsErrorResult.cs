@@ -1,3 +1,4 @@
+using Dcsd.Service.Security;
 using System.Text.Json.Serialization;
 
 namespace Dcsd.Service.Api;
@@ -14,7 +15,7 @@ internal sealed class DcsErrorResult(DcsError error) : IResult, IStatusCodeHttpR
     public static Task WriteAsync(HttpContext context, DcsError error)
     {
         context.Response.StatusCode = error.Status;
-        return ApiVersions.Of(context.Request) == ApiVersion.V1
+        return ApiVersions.Of(context.Request) == DcsApiVersion.V1
             ? context.Response.WriteAsJsonAsync(new NestedError(new NestedErrorBody(error.LegacyCode, error.Message)), DcsJson.Options, context.RequestAborted)
             : context.Response.WriteAsJsonAsync(new FlatError(error.Code, error.Message, null), DcsJson.Options, context.RequestAborted);
     }

@@ -17,11 +17,15 @@ internal static class DcsErrors
     public static readonly DcsError BackupRunning = new(400, "DCS.4096", "111400096", "the instance is backuping.");
     public static readonly DcsError RestoreRunning = new(400, "DCS.4097", "111400097", "the instance is restoring.");
     public static readonly DcsError RemarkTooLong = new(400, "DCS.4098", "111400098", "The value of the remark parameter must be 0 to 128 characters in length.");
-    public static readonly DcsError Unauthorized = new(401, "DCS.1001", "111401001", "Invalid token.");
+    public static readonly DcsError InvalidToken = new(401, "DCS.1001", "111401001", "Invalid token.");
+    public static readonly DcsError TokenExpired = new(401, "DCS.1002", "111401002", "Token expired.");
+    public static readonly DcsError NoToken = new(401, "DCS.1003", "111401003", "No token in the request.");
+    public static readonly DcsError ProjectMismatch = new(401, "DCS.1004", "111401004", "Project ID does not match the token.");
     public static readonly DcsError InstanceNotFound = new(404, "DCS.3022", "111404022", "This DCS instance does not exist.");
     public static readonly DcsError UrlNotFound = new(404, "DCS.4001", "111404001", "The requested URL does not exist.");
     public static readonly DcsError MethodNotAllowed = new(405, "DCS.5001", "111405001", "This request method is not allowed.");
-    public static readonly DcsError BodyTooLarge = new(413, "DCS.4006", "111400006", "The request body is too large.");
+    /// <summary>No DCS code is documented for an oversized body: 413 with the documented "Invalid {0} parameter" code.</summary>
+    public static readonly DcsError BodyTooLarge = new(413, "DCS.4062", "111400062", "Invalid body parameter in the request.");
     public static readonly DcsError Internal = new(500, "DCS.5000", "111500000", "Internal service error.");
 
     /// <summary>"Invalid {0} parameter in the request." (DCS.4062), naming the offending field.</summary>

@@ -1,3 +1,4 @@
+using Dcsd.Service.Security;
 using System.Globalization;
 
 namespace Dcsd.Service.Api;
@@ -14,7 +15,7 @@ internal sealed record ListQuery(int Offset, int Limit, DateTimeOffset? Begin, D
     public static ListQuery Parse(HttpRequest request)
     {
         var query = request.Query;
-        bool v1 = ApiVersions.Of(request) == ApiVersion.V1;
+        bool v1 = ApiVersions.Of(request) == DcsApiVersion.V1;
         int offset = v1
             ? Integer(query, "start", 1, 1, int.MaxValue) - 1
             : Integer(query, "offset", 0, 0, int.MaxValue);

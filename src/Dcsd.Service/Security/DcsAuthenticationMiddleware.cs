@@ -1,3 +1,4 @@
+using Dcsd.Service.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,7 @@ internal sealed class DcsAuthenticationMiddleware(
         error ??= CheckProject(context, identity!);
         if (error is not null)
         {
-            await DcsErrorWriter.WriteAsync(context, error, cancellationToken).ConfigureAwait(false);
+            await DcsErrorResult.WriteAsync(context, error).ConfigureAwait(false);
             return;
         }
 
@@ -61,8 +62,8 @@ internal sealed class DcsAuthenticationMiddleware(
         }
 
         return authorization.Length > 0
-            ? Reject(context, DcsError.InvalidToken, "unsupported Authorization scheme")
-            : Reject(context, DcsError.NoToken, "no credentials");
+            ? Reject(context, DcsErrors.InvalidToken, "unsupported Authorization scheme")
+            : Reject(context, DcsErrors.NoToken, "no credentials");
     }
 
     private async Task<(DcsIdentity?, DcsError?)> AuthenticateSignatureAsync(HttpContext context, CancellationToken cancellationToken)
@@ -70,14 +71,14 @@ internal sealed class DcsAuthenticationMiddleware(
         var result = await signatures.AuthenticateAsync(context, cancellationToken).ConfigureAwait(false);
         if (result.BodyTooLarge)
         {
-            return Reject(context, DcsError.BodyTooLarge, "body larger than the limit");
+            return Reject(context, DcsErrors.BodyTooLarge, "body larger than the limit");
         }
 
         if (!result.Succeeded)
         {
             logger.SignatureRejected(context.Request.Method, context.Request.Path, result.AccessKey, result.Failure);
             // A stale X-Sdk-Date is the signed-request form of an expired token: telling it apart points the client at its clock.
-            return (null, result.Failure == SignatureFailure.Stale ? DcsError.TokenExpired : DcsError.InvalidToken);
+            return (null, result.Failure == SignatureFailure.Stale ? DcsErrors.TokenExpired : DcsErrors.InvalidToken);
         }
 
         return (new DcsIdentity(result.Credential!.ProjectId, result.Credential.AccessKey, DcsAuthenticationMethod.Signature), null);
@@ -90,20 +91,20 @@ internal sealed class DcsAuthenticationMiddleware(
         if (string.IsNullOrWhiteSpace(token) || token.Length > MaxTokenLength)
         {
             logger.TokenRejected(context.Request.Method, context.Request.Path, "malformed token header");
-            return (null, DcsError.InvalidToken);
+            return (null, DcsErrors.InvalidToken);
         }
 
         var grant = await tokens.FindAsync(token, cancellationToken).ConfigureAwait(false);
         if (grant is null)
         {
             logger.TokenRejected(context.Request.Method, context.Request.Path, "unknown token");
-            return (null, DcsError.InvalidToken);
+            return (null, DcsErrors.InvalidToken);
         }
 
         if (grant.ExpiresAt <= timeProvider.GetUtcNow())
         {
             logger.TokenRejected(context.Request.Method, context.Request.Path, "expired token");
-            return (null, DcsError.TokenExpired);
+            return (null, DcsErrors.TokenExpired);
         }
 
         return (new DcsIdentity(grant.ProjectId, grant.AccessKey, DcsAuthenticationMethod.Token), null);
@@ -134,7 +135,7 @@ internal sealed class DcsAuthenticationMiddleware(
             logger.TokenRejected(context.Request.Method, context.Request.Path, headerMatches ? "token is for another project" : "X-Project-Id differs from the path project");
         }
 
-        return DcsError.ProjectMismatch;
+        return DcsErrors.ProjectMismatch;
     }
 
     private (DcsIdentity?, DcsError?) Reject(HttpContext context, DcsError error, string reason)

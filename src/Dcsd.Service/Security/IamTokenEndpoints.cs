@@ -1,3 +1,4 @@
+using Dcsd.Service.Api;
 using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -36,12 +37,12 @@ internal static class IamTokenEndpoints
         if (error is null && request?.ProjectId is { } scopedProject && !string.Equals(scopedProject, credential!.ProjectId, StringComparison.Ordinal))
         {
             logger.TokenIssueRejected("scope project differs from the credential's project");
-            error = DcsError.ProjectMismatch;
+            error = DcsErrors.ProjectMismatch;
         }
 
         if (error is not null)
         {
-            await DcsErrorWriter.WriteAsync(context, error, cancellationToken).ConfigureAwait(false);
+            await DcsErrorResult.WriteAsync(context, error).ConfigureAwait(false);
             return;
         }
 
@@ -57,13 +58,13 @@ internal static class IamTokenEndpoints
         var result = await services.GetRequiredService<SdkRequestAuthenticator>().AuthenticateAsync(context, cancellationToken).ConfigureAwait(false);
         if (result.BodyTooLarge)
         {
-            return (null, null, DcsError.BodyTooLarge);
+            return (null, null, DcsErrors.BodyTooLarge);
         }
 
         if (!result.Succeeded)
         {
             logger.SignatureRejected(context.Request.Method, context.Request.Path, result.AccessKey, result.Failure);
-            return (null, null, result.Failure == SignatureFailure.Stale ? DcsError.TokenExpired : DcsError.InvalidToken);
+            return (null, null, result.Failure == SignatureFailure.Stale ? DcsErrors.TokenExpired : DcsErrors.InvalidToken);
         }
 
         var maxBodyBytes = services.GetRequiredService<IOptions<DcsSecurityOptions>>().Value.MaxBodyBytes;
@@ -78,31 +79,31 @@ internal static class IamTokenEndpoints
         var bytes = await ReadBodyAsync(context.Request, maxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (bytes is null)
         {
-            return (null, null, DcsError.BodyTooLarge);
+            return (null, null, DcsErrors.BodyTooLarge);
         }
 
         if (bytes.Length == 0)
         {
-            return (null, null, DcsError.EmptyBody);
+            return (null, null, DcsErrors.EmptyBody);
         }
 
         var request = IamTokenRequest.TryParse(bytes);
         if (request is null)
         {
-            return (null, null, DcsError.InvalidJson);
+            return (null, null, DcsErrors.MalformedJson);
         }
 
         if (!request.HasPassword)
         {
             logger.TokenIssueRejected("no password identity and no signature");
-            return (null, request, DcsError.NoToken);
+            return (null, request, DcsErrors.NoToken);
         }
 
         var credential = await FindByPasswordAsync(services, request, cancellationToken).ConfigureAwait(false);
         if (credential is null)
         {
             logger.TokenIssueRejected("wrong access key or secret key");
-            return (null, request, DcsError.InvalidToken);
+            return (null, request, DcsErrors.InvalidToken);
         }
 
         return (credential, request, null);

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using Dcsd.Service.Security;
 using Microsoft.Data.Sqlite;
 
 namespace Dcsd.Service.Store;
 
-internal sealed class InstanceRepository(DcsdDatabase database)
+/// <summary>Instance records. Passwords are stored encrypted (AES-GCM, bound to the instance id) and decrypted on read.</summary>
+internal sealed class InstanceRepository(DcsdDatabase database, SecretProtector secrets)
 {
     private const string Columns = "id, project_id, name, description, engine, engine_version, cache_mode, spec_code, capacity, password, status, nodes, created_at, updated_at";
 
@@ -21,7 +23,7 @@ internal sealed class InstanceRepository(DcsdDatabase database)
             ("$mode", instance.CacheMode),
             ("$spec", instance.SpecCode),
             ("$capacity", instance.Capacity),
-            ("$password", instance.Password),
+            ("$password", instance.Password is null ? null : secrets.Protect(instance.Password, instance.Id)),
             ("$status", instance.Status),
             ("$nodes", JsonSerializer.Serialize(instance.Nodes)),
             ("$created", instance.CreatedAt.ToUnixMs()),
@@ -90,7 +92,7 @@ internal sealed class InstanceRepository(DcsdDatabase database)
         return result;
     }
 
-    private static InstanceRecord Read(SqliteDataReader reader) => new()
+    private InstanceRecord Read(SqliteDataReader reader) => new()
     {
         Id = reader.GetString(0),
         ProjectId = reader.GetString(1),
@@ -101,7 +103,7 @@ internal sealed class InstanceRepository(DcsdDatabase database)
         CacheMode = reader.GetString(6),
         SpecCode = reader.GetString(7),
         Capacity = reader.GetDouble(8),
-        Password = reader.GetNullableString(9),
+        Password = reader.GetNullableString(9) is { } stored ? secrets.Unprotect(stored, reader.GetString(0)) : null,
         Status = reader.GetString(10),
         Nodes = JsonSerializer.Deserialize<List<NodeRecord>>(reader.GetString(11)) ?? [],
         CreatedAt = SqliteExtensions.FromUnixMs(reader.GetInt64(12)),

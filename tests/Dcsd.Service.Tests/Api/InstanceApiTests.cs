@@ -89,11 +89,12 @@ public sealed class InstanceApiTests : IAsyncLifetime
         Assert.Equal((400, "DCS.4061"), (s1, (string)e1!["error_code"]!));
         var (s2, e2, _) = await _dcsd.SendAsync(HttpMethod.Get, $"/v1.0/{P}/instances/{Guid.NewGuid()}");
         Assert.Equal((404, "111404022"), (s2, (string)e2!["error"]!["code"]!));
-        var (s3, e3, _) = await _dcsd.SendAsync(HttpMethod.Get, "/v2/p/nothing/here");
+        var (s3, e3, _) = await _dcsd.SendAsync(HttpMethod.Get, $"/v2/{P}/nothing/here");
         Assert.Equal((404, "DCS.4001"), (s3, (string)e3!["error_code"]!));
         var (s4, e4, _) = await _dcsd.SendAsync(HttpMethod.Put, $"/v2/{P}/instances/{Guid.NewGuid()}/backups");
         Assert.Equal((405, "DCS.5001"), (s4, (string)e4!["error_code"]!));
-        var (s5, e5, _) = await _dcsd.SendAsync(HttpMethod.Get, "/v2/bad$project/instances");
-        Assert.Equal((400, "DCS.4002"), (s5, (string)e5!["error_code"]!));
+        // A project the credential does not belong to is refused before anything is looked up.
+        var (s5, e5, _) = await _dcsd.SendAsync(HttpMethod.Get, "/v2/another-project/instances");
+        Assert.Equal((401, "DCS.1004"), (s5, (string)e5!["error_code"]!));
     }
 }

@@ -1,3 +1,4 @@
+using Dcsd.Service.Security;
 using Dcsd.Service.Api.Instances;
 using Dcsd.Service.Backups;
 using Dcsd.Service.Store;
@@ -24,7 +25,7 @@ internal static class BackupEndpoints
         var instance = await InstanceEndpoints.FindAsync(instances, projectId, instanceId, cancellationToken).ConfigureAwait(false);
         var body = await DcsBody.ReadAsync<CreateBackupRequest>(request, required: false, cancellationToken).ConfigureAwait(false);
         // v1.0 has no backup_format: it always backs up RDB.
-        string? format = ApiVersions.Of(request) == ApiVersion.V1 ? null : body.BackupFormat;
+        string? format = ApiVersions.Of(request) == DcsApiVersion.V1 ? null : body.BackupFormat;
         var backup = await service.StartAsync(instance, body.Remark, format, "manual", cancellationToken).ConfigureAwait(false);
         return Results.Json(new { backup_id = backup.Id }, DcsJson.Options);
     }
@@ -45,6 +46,6 @@ internal static class BackupEndpoints
         var instance = await InstanceEndpoints.FindAsync(instances, projectId, instanceId, cancellationToken).ConfigureAwait(false);
         await service.DeleteAsync(instance, RouteIds.Uuid(backupId, "backup_id"), cancellationToken).ConfigureAwait(false);
         // v1.0 answers 200 {"message": ""}; v2 answers 204 with no body.
-        return ApiVersions.Of(request) == ApiVersion.V1 ? Results.Json(new { message = string.Empty }, DcsJson.Options) : Results.NoContent();
+        return ApiVersions.Of(request) == DcsApiVersion.V1 ? Results.Json(new { message = string.Empty }, DcsJson.Options) : Results.NoContent();
     }
 }

@@ -1,3 +1,4 @@
+using Dcsd.Service.Security;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Dcsd.Service.Store;
@@ -26,7 +27,7 @@ internal sealed record BackupView(
     string BackupFormat,
     JsonObject? Content)
 {
-    public static BackupView From(BackupRecord backup, ApiVersion version) => new(
+    public static BackupView From(BackupRecord backup, DcsApiVersion version) => new(
         backup.Id,
         null,
         backup.Name,
@@ -43,7 +44,7 @@ internal sealed record BackupView(
         // The manifest is written only after the file verified, so it is what makes a backup restorable.
         backup.Status == BackupStatus.Succeed && backup.Manifest is not null ? "TRUE" : "FALSE",
         // The v1.0 examples spell the format in capitals ("AOF"), v2 in lower case.
-        version == ApiVersion.V1 ? backup.BackupFormat.ToUpperInvariant() : backup.BackupFormat,
+        version == DcsApiVersion.V1 ? backup.BackupFormat.ToUpperInvariant() : backup.BackupFormat,
         ContentOf(backup.Census));
 
     /// <summary>What the verified file holds, summarized from the census kept with the record (the full census is in `dcs rdb inspect`).</summary>

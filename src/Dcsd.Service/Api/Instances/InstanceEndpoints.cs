@@ -1,3 +1,4 @@
+using Dcsd.Service.Security;
 using Dcsd.Service.Instances;
 using Dcsd.Service.Store;
 
@@ -23,7 +24,7 @@ internal static class InstanceEndpoints
         string project = RouteIds.Project(projectId);
         var body = await DcsBody.ReadAsync<CreateInstanceRequest>(request, required: true, cancellationToken).ConfigureAwait(false);
         var instance = await service.CreateAsync(project, body, cancellationToken).ConfigureAwait(false);
-        return ApiVersions.Of(request) == ApiVersion.V1
+        return ApiVersions.Of(request) == DcsApiVersion.V1
             ? Results.Json(new { instance_id = instance.Id }, DcsJson.Options)
             : Results.Json(new { order_id = (string?)null, instances = new[] { new { instance_id = instance.Id, instance_name = instance.Name } } }, DcsJson.Options);
     }
