@@ -103,6 +103,7 @@ internal sealed class InstanceService(
             SpecCode = specCode,
             Capacity = capacity,
             Password = ResolvePassword(request),
+            DebugCommandEnabled = request.EnableDebugCommand == true,
             Status = InstanceStatus.Creating,
             Nodes = [],
             CreatedAt = now,

@@ -28,6 +28,7 @@ internal static class LocalNodeConfig
             "maxmemory-policy volatile-lru",
             "repl-diskless-sync yes",
             "repl-diskless-sync-delay 0",
+            instance.DebugCommandEnabled ? "enable-debug-command yes" : "enable-debug-command no",
         };
         if (node.Role == NodeRoles.Replica)
         {

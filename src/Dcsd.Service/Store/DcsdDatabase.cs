@@ -47,6 +47,7 @@ internal sealed class DcsdDatabase
                 spec_code TEXT NOT NULL,
                 capacity REAL NOT NULL,
                 password TEXT,
+                debug_command INTEGER NOT NULL DEFAULT 0,
                 status TEXT NOT NULL,
                 nodes TEXT NOT NULL,
                 created_at INTEGER NOT NULL,

@@ -42,6 +42,9 @@ internal sealed record InstanceRecord
 
     public string? Password { get; init; }
 
+    /// <summary>DEBUG is off on every node unless the instance was created asking for it (dcsd's enable_debug_command).</summary>
+    public bool DebugCommandEnabled { get; init; }
+
     public required string Status { get; init; }
 
     public required IReadOnlyList<NodeRecord> Nodes { get; init; }

@@ -7,13 +7,13 @@ namespace Dcsd.Service.Store;
 /// <summary>Instance records. Passwords are stored encrypted (AES-GCM, bound to the instance id) and decrypted on read.</summary>
 internal sealed class InstanceRepository(DcsdDatabase database, SecretProtector secrets)
 {
-    private const string Columns = "id, project_id, name, description, engine, engine_version, cache_mode, spec_code, capacity, password, status, nodes, created_at, updated_at";
+    private const string Columns = "id, project_id, name, description, engine, engine_version, cache_mode, spec_code, capacity, password, debug_command, status, nodes, created_at, updated_at";
 
     public async Task InsertAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
-            $"INSERT INTO instances ({Columns}) VALUES ($id, $project, $name, $description, $engine, $version, $mode, $spec, $capacity, $password, $status, $nodes, $created, $updated)",
+            $"INSERT INTO instances ({Columns}) VALUES ($id, $project, $name, $description, $engine, $version, $mode, $spec, $capacity, $password, $debug, $status, $nodes, $created, $updated)",
             ("$id", instance.Id),
             ("$project", instance.ProjectId),
             ("$name", instance.Name),
@@ -24,6 +24,7 @@ internal sealed class InstanceRepository(DcsdDatabase database, SecretProtector 
             ("$spec", instance.SpecCode),
             ("$capacity", instance.Capacity),
             ("$password", instance.Password is null ? null : secrets.Protect(instance.Password, instance.Id)),
+            ("$debug", instance.DebugCommandEnabled ? 1 : 0),
             ("$status", instance.Status),
             ("$nodes", JsonSerializer.Serialize(instance.Nodes)),
             ("$created", instance.CreatedAt.ToUnixMs()),
@@ -104,9 +105,10 @@ internal sealed class InstanceRepository(DcsdDatabase database, SecretProtector 
         SpecCode = reader.GetString(7),
         Capacity = reader.GetDouble(8),
         Password = reader.GetNullableString(9) is { } stored ? secrets.Unprotect(stored, reader.GetString(0)) : null,
-        Status = reader.GetString(10),
-        Nodes = JsonSerializer.Deserialize<List<NodeRecord>>(reader.GetString(11)) ?? [],
-        CreatedAt = SqliteExtensions.FromUnixMs(reader.GetInt64(12)),
-        UpdatedAt = SqliteExtensions.FromUnixMs(reader.GetInt64(13)),
+        DebugCommandEnabled = reader.GetInt64(10) != 0,
+        Status = reader.GetString(11),
+        Nodes = JsonSerializer.Deserialize<List<NodeRecord>>(reader.GetString(12)) ?? [],
+        CreatedAt = SqliteExtensions.FromUnixMs(reader.GetInt64(13)),
+        UpdatedAt = SqliteExtensions.FromUnixMs(reader.GetInt64(14)),
     };
 }

@@ -41,6 +41,12 @@ public sealed class InstanceApiTests : IAsyncLifetime
         Assert.DoesNotContain("Secret-123", list.ToJsonString(), StringComparison.Ordinal);
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{(int)running["port"]!},password=Secret-123");
         Assert.Equal("PONG", (await redis.GetDatabase().ExecuteAsync("PING")).ToString());
+
+        // Hardened like a managed service: loopback only, protected mode, no DEBUG unless asked for.
+        Assert.Equal("127.0.0.1", (await redis.GetDatabase().ExecuteAsync("CONFIG", "GET", "bind")).ToDictionary()["bind"].ToString());
+        Assert.Equal("yes", (await redis.GetDatabase().ExecuteAsync("CONFIG", "GET", "protected-mode")).ToDictionary()["protected-mode"].ToString());
+        var debug = await Assert.ThrowsAsync<StackExchange.Redis.RedisServerException>(() => redis.GetDatabase().ExecuteAsync("DEBUG", "SLEEP", "0"));
+        Assert.Contains("DEBUG command not allowed", debug.Message, StringComparison.Ordinal);
     }
 
     [Fact]

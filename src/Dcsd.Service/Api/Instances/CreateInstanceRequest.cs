@@ -25,6 +25,9 @@ internal sealed class CreateInstanceRequest
 
     public string? Password { get; set; }
 
+    /// <summary>dcsd's own extension: allow the DEBUG command on the nodes (off by default, as on managed services).</summary>
+    public bool? EnableDebugCommand { get; set; }
+
     /// <summary>v1.0 sends "true"/"false" strings; later SDKs send booleans.</summary>
     public JsonElement? NoPasswordAccess { get; set; }
 }
