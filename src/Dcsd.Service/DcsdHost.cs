@@ -1,3 +1,4 @@
+using Dcsd.Service.Jobs;
 using Dcsd.Service.Api;
 using Dcsd.Service.Api.Backups;
 using Dcsd.Service.Api.Instances;
@@ -30,7 +31,12 @@ public static class DcsdHost
         builder.WebHost.UseUrls(listenUrl);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+            console.UseUtcTimestamp = true;
+        });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -55,7 +61,8 @@ public static class DcsdHost
         services.AddSingleton<SnapshotSourceSelector>();
         services.AddSingleton<InstanceReadiness>();
         services.AddSingleton<InstanceService>();
-        services.AddSingleton<BackupQueue>();
+        services.AddSingleton<JobQueue<BackupRecord>>();
+        services.AddSingleton<JobQueue<RestoreRecord>>();
         services.AddSingleton<BackupService>();
         services.AddSingleton<BackupRunner>();
         services.AddHostedService<InstanceSupervisor>();

@@ -1,3 +1,4 @@
+using Dcsd.Service.Jobs;
 using System.Globalization;
 using Dcsd.Service.Api;
 using Dcsd.Service.Store;
@@ -6,7 +7,7 @@ using Dcsd.Storage;
 namespace Dcsd.Service.Backups;
 
 /// <summary>The DCS rules for starting and deleting backups; the work itself runs in <see cref="BackupWorker"/>.</summary>
-internal sealed class BackupService(BackupRepository backups, BackupQueue queue, IBackupStore store, TimeProvider time)
+internal sealed class BackupService(BackupRepository backups, JobQueue<BackupRecord> queue, IBackupStore store, TimeProvider time)
 {
     public const int MaxRemarkLength = 128;
 
@@ -41,9 +42,12 @@ internal sealed class BackupService(BackupRepository backups, BackupQueue queue,
             CreatedAt = now,
             UpdatedAt = now,
         };
-        if (!await backups.TryInsertExclusiveAsync(record, cancellationToken).ConfigureAwait(false))
+        switch (await backups.TryInsertExclusiveAsync(record, cancellationToken).ConfigureAwait(false))
         {
-            throw new DcsException(DcsErrors.BackupRunning);
+            case ActiveJob.Backup:
+                throw new DcsException(DcsErrors.BackupRunning);
+            case ActiveJob.Restore:
+                throw new DcsException(DcsErrors.RestoreRunning);
         }
 
         queue.Enqueue(record.Id);

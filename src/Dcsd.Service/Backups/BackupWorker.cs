@@ -1,3 +1,4 @@
+using Dcsd.Service.Jobs;
 using Dcsd.Service.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace Dcsd.Service.Backups;
 /// </summary>
 internal sealed class BackupWorker(
     BackupRepository backups,
-    BackupQueue queue,
+    JobQueue<BackupRecord> queue,
     BackupRunner runner,
     IOptions<DcsdOptions> options) : BackgroundService
 {

@@ -7,23 +7,16 @@ internal sealed class BackupRepository(DcsdDatabase database)
     private const string Columns =
         "id, project_id, instance_id, name, remark, status, progress, size, backup_type, backup_format, error_code, error_message, file_prefix, manifest, census, created_at, execution_at, updated_at";
 
-    /// <summary>
-    /// Inserts the record unless the instance already has a backup waiting or running, atomically
-    /// (two concurrent POSTs cannot both start one). Returns false when one is active.
-    /// </summary>
-    public async Task<bool> TryInsertExclusiveAsync(BackupRecord backup, CancellationToken cancellationToken)
+    /// <summary>Inserts the record unless the instance has a backup or restore waiting or running; returns the one that is.</summary>
+    public async Task<ActiveJob> TryInsertExclusiveAsync(BackupRecord backup, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         // An immediate transaction takes the write lock up front, so the check and the insert cannot interleave with another writer.
         await using var transaction = connection.BeginTransaction(deferred: false);
-        await using (var check = connection.Command(
-            "SELECT COUNT(*) FROM backups WHERE instance_id = $instance AND status IN ('waiting', 'backuping')",
-            ("$instance", backup.InstanceId)))
+        var active = await InstanceJobGate.FindActiveAsync(connection, backup.InstanceId, cancellationToken).ConfigureAwait(false);
+        if (active != ActiveJob.None)
         {
-            if ((long)(await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0)
-            {
-                return false;
-            }
+            return active;
         }
 
         await using (var insert = connection.Command(
@@ -34,7 +27,7 @@ internal sealed class BackupRepository(DcsdDatabase database)
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        return ActiveJob.None;
     }
 
     /// <summary>Writes every mutable field of the record.</summary>

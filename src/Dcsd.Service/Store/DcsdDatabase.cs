@@ -76,6 +76,24 @@ internal sealed class DcsdDatabase
             );
             CREATE INDEX IF NOT EXISTS backups_by_instance ON backups(project_id, instance_id, created_at);
             CREATE INDEX IF NOT EXISTS backups_by_status ON backups(status);
+            CREATE TABLE IF NOT EXISTS restores (
+                id TEXT PRIMARY KEY,
+                project_id TEXT NOT NULL,
+                instance_id TEXT NOT NULL,
+                backup_id TEXT NOT NULL,
+                source_instance_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                remark TEXT,
+                status TEXT NOT NULL,
+                progress REAL NOT NULL,
+                engine TEXT,
+                error_code TEXT,
+                error_message TEXT,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS restores_by_instance ON restores(project_id, instance_id, created_at);
+            CREATE INDEX IF NOT EXISTS restores_by_status ON restores(status);
             """;
         command.ExecuteNonQuery();
     }

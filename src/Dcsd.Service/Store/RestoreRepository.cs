@@ -1,0 +1,135 @@
+using Microsoft.Data.Sqlite;
+
+namespace Dcsd.Service.Store;
+
+internal sealed class RestoreRepository(DcsdDatabase database)
+{
+    private const string Columns =
+        "id, project_id, instance_id, backup_id, source_instance_id, name, remark, status, progress, engine, error_code, error_message, created_at, updated_at";
+
+    /// <summary>Inserts the record unless the instance has a backup or restore waiting or running; returns the one that is.</summary>
+    public async Task<ActiveJob> TryInsertExclusiveAsync(RestoreRecord restore, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var active = await InstanceJobGate.FindActiveAsync(connection, restore.InstanceId, cancellationToken).ConfigureAwait(false);
+        if (active != ActiveJob.None)
+        {
+            return active;
+        }
+
+        await using (var insert = connection.Command(
+            $"INSERT INTO restores ({Columns}) VALUES ($id, $project, $instance, $backup, $source, $name, $remark, $status, $progress, $engine, $error, $errorMessage, $created, $updated)",
+            Parameters(restore)))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return ActiveJob.None;
+    }
+
+    public async Task UpdateAsync(RestoreRecord restore, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            "UPDATE restores SET status = $status, progress = $progress, engine = $engine, error_code = $error, error_message = $errorMessage, updated_at = $updated WHERE id = $id",
+            Parameters(restore));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task UpdateProgressAsync(string id, double progress, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(
+            "UPDATE restores SET progress = $progress, updated_at = $now WHERE id = $id AND status = 'restoring'",
+            ("$progress", progress),
+            ("$now", DateTimeOffset.UtcNow.ToUnixMs()),
+            ("$id", id));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<RestoreRecord?> GetByIdAsync(string id, CancellationToken cancellationToken)
+    {
+        var found = await QueryAsync("WHERE id = $id", cancellationToken, ("$id", id)).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>One page of an instance's restores, newest first, and the exact number of matching records.</summary>
+    public async Task<(long Total, List<RestoreRecord> Page)> ListAsync(
+        string projectId, string instanceId, DateTimeOffset? from, DateTimeOffset? to, int offset, int limit, CancellationToken cancellationToken)
+    {
+        const string Filter = "WHERE project_id = $project AND instance_id = $instance AND created_at >= $from AND created_at <= $to";
+        (string, object?)[] parameters =
+        [
+            ("$project", projectId),
+            ("$instance", instanceId),
+            ("$from", (from ?? DateTimeOffset.MinValue).ToUnixMs()),
+            ("$to", (to ?? DateTimeOffset.MaxValue).ToUnixMs()),
+            ("$offset", offset),
+            ("$limit", limit),
+        ];
+        long total;
+        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+        await using (var count = connection.Command($"SELECT COUNT(*) FROM restores {Filter}", parameters))
+        {
+            total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        var page = await QueryAsync($"{Filter} ORDER BY created_at DESC, id LIMIT $limit OFFSET $offset", cancellationToken, parameters).ConfigureAwait(false);
+        return (total, page);
+    }
+
+    public Task<List<RestoreRecord>> ListByStatusAsync(string status, CancellationToken cancellationToken) =>
+        QueryAsync("WHERE status = $status ORDER BY created_at", cancellationToken, ("$status", status));
+
+    private async Task<List<RestoreRecord>> QueryAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command($"SELECT {Columns} FROM restores {where}", parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<RestoreRecord>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(Read(reader));
+        }
+
+        return result;
+    }
+
+    private static (string, object?)[] Parameters(RestoreRecord r) =>
+    [
+        ("$id", r.Id),
+        ("$project", r.ProjectId),
+        ("$instance", r.InstanceId),
+        ("$backup", r.BackupId),
+        ("$source", r.SourceInstanceId),
+        ("$name", r.Name),
+        ("$remark", r.Remark),
+        ("$status", r.Status),
+        ("$progress", r.Progress),
+        ("$engine", r.Engine),
+        ("$error", r.ErrorCode),
+        ("$errorMessage", r.ErrorMessage),
+        ("$created", r.CreatedAt.ToUnixMs()),
+        ("$updated", r.UpdatedAt.ToUnixMs()),
+    ];
+
+    private static RestoreRecord Read(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        ProjectId = r.GetString(1),
+        InstanceId = r.GetString(2),
+        BackupId = r.GetString(3),
+        SourceInstanceId = r.GetString(4),
+        Name = r.GetString(5),
+        Remark = r.GetNullableString(6),
+        Status = r.GetString(7),
+        Progress = r.GetDouble(8),
+        Engine = r.GetNullableString(9),
+        ErrorCode = r.GetNullableString(10),
+        ErrorMessage = r.GetNullableString(11),
+        CreatedAt = SqliteExtensions.FromUnixMs(r.GetInt64(12)),
+        UpdatedAt = SqliteExtensions.FromUnixMs(r.GetInt64(13)),
+    };
+}
