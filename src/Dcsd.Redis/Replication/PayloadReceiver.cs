@@ -36,12 +36,21 @@ internal sealed class PayloadReceiver
             int limit = (int)Math.Min(buffer.Length, remaining);
             int filled = first ? _connection.TakeBuffered(buffer.AsSpan(0, limit)) : 0;
             first = false;
-            (filled, bool closed) = await FillAsync(buffer, filled, limit, mustReceive: filled == 0).ConfigureAwait(false);
-            if (closed)
+
+            // Fill the whole chunk before handing it over: every hand-over wakes the writer thread, and on a busy
+            // machine those wake-ups (not the hashing) dominate the CPU cost. We know the length, so we never wait
+            // for bytes that will not come.
+            while (filled < limit)
             {
-                throw new SnapshotException(
-                    SnapshotFailure.ConnectionLost,
-                    $"{_connection.EndPoint} closed the connection after {length - remaining + filled} of {length} RDB bytes");
+                int read = await _connection.ReceiveAsync(buffer.AsMemory(filled, limit - filled)).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new SnapshotException(
+                        SnapshotFailure.ConnectionLost,
+                        $"{_connection.EndPoint} closed the connection after {length - remaining + filled} of {length} RDB bytes");
+                }
+
+                filled += read;
             }
 
             remaining -= filled;
@@ -51,66 +60,62 @@ internal sealed class PayloadReceiver
 
     private async Task ReceiveUntilMarkerAsync(byte[] marker, CancellationToken cancellationToken)
     {
-        // The marker can straddle two reads, so the last (marker length - 1) bytes of a chunk are carried into the
-        // next one and only forwarded once we know they do not begin the marker.
-        int carryLimit = marker.Length - 1;
-        var carry = new byte[carryLimit];
-        int carried = 0;
+        // The marker can straddle two reads or two chunks, so each read is searched together with the
+        // (marker length - 1) bytes before it, and a full chunk keeps that many bytes back for the next one.
+        int overlap = marker.Length - 1;
         long forwarded = 0;
-        bool first = true;
+        int carried = 0;
+        byte[]? previous = null;
         while (true)
         {
             byte[] buffer = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
-            carry.AsSpan(0, carried).CopyTo(buffer);
+            if (previous is not null)
+            {
+                previous.AsSpan(previous.Length - carried, carried).CopyTo(buffer);
+                await _output.WriteAsync(new PayloadChunk(previous, previous.Length - carried), cancellationToken).ConfigureAwait(false);
+                forwarded += previous.Length - carried;
+                previous = null;
+            }
+
             int filled = carried;
-            if (first)
+            int searchedUpTo = 0;
+            if (forwarded == 0)
             {
                 filled += _connection.TakeBuffered(buffer.AsSpan(filled));
-                first = false;
             }
 
-            (filled, bool closed) = await FillAsync(buffer, filled, buffer.Length, mustReceive: filled == carried).ConfigureAwait(false);
-            if (closed && buffer.AsSpan(0, filled).IndexOf(marker) < 0)
+            while (true)
             {
-                throw new SnapshotException(
-                    SnapshotFailure.ConnectionLost,
-                    $"{_connection.EndPoint} closed the connection after {forwarded + filled} bytes, before the end-of-transfer marker");
+                int searchFrom = Math.Max(0, searchedUpTo - overlap);
+                int markerAt = buffer.AsSpan(searchFrom, filled - searchFrom).IndexOf(marker);
+                if (markerAt >= 0)
+                {
+                    // Whatever follows the marker (keep-alive newlines from 7.0.0-7.0.5 masters) is not part of the RDB.
+                    await _output.WriteAsync(new PayloadChunk(buffer, searchFrom + markerAt), cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                searchedUpTo = filled;
+                if (filled == buffer.Length)
+                {
+                    break;
+                }
+
+                // Keep filling the same chunk (see ReceiveCountedAsync for why); the search above ends the
+                // transfer as soon as the marker is in, so we never wait for bytes after it.
+                int read = await _connection.ReceiveAsync(buffer.AsMemory(filled)).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new SnapshotException(
+                        SnapshotFailure.ConnectionLost,
+                        $"{_connection.EndPoint} closed the connection after {forwarded + filled} bytes, before the end-of-transfer marker");
+                }
+
+                filled += read;
             }
 
-            int markerAt = buffer.AsSpan(0, filled).IndexOf(marker);
-            if (markerAt >= 0)
-            {
-                // Whatever follows the marker (keep-alive newlines from 7.0.0-7.0.5 masters) is not part of the RDB.
-                await _output.WriteAsync(new PayloadChunk(buffer, markerAt), cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            carried = Math.Min(carryLimit, filled);
-            buffer.AsSpan(filled - carried, carried).CopyTo(carry);
-            forwarded += filled - carried;
-            await _output.WriteAsync(new PayloadChunk(buffer, filled - carried), cancellationToken).ConfigureAwait(false);
+            carried = overlap;
+            previous = buffer;
         }
-    }
-
-    /// <summary>
-    /// Receives into buffer[filled..limit]: blocks for at least one read when <paramref name="mustReceive"/>, then keeps
-    /// reading while the socket already holds data, so chunks are large and the writer sees few, big spans.
-    /// Closed is true when the peer closed the connection.
-    /// </summary>
-    private async Task<(int Filled, bool Closed)> FillAsync(byte[] buffer, int filled, int limit, bool mustReceive)
-    {
-        while (filled < limit && (mustReceive || _connection.Available > 0))
-        {
-            int read = await _connection.ReceiveAsync(buffer.AsMemory(filled, limit - filled)).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return (filled, true);
-            }
-
-            filled += read;
-            mustReceive = false;
-        }
-
-        return (filled, false);
     }
 }

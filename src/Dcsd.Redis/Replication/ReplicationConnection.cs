@@ -34,9 +34,6 @@ internal sealed class ReplicationConnection : IDisposable
 
     public string EndPoint => _endPoint;
 
-    /// <summary>Bytes the socket already holds: lets the payload reader batch reads without blocking.</summary>
-    public int Available => _socket.Available;
-
     /// <summary>
     /// Connects within the connect timeout. <paramref name="cancellationToken"/> then governs every later
     /// operation on this connection (the caller's token, the total timeout, a failed disk writer).
