@@ -22,17 +22,29 @@ internal sealed class PayloadReceiver
         _output = output;
     }
 
-    /// <summary>Receives the whole payload; the output channel is left open for the caller to complete.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        _header.EofMarker is { } marker ? ReceiveUntilMarkerAsync(marker, cancellationToken) : ReceiveCountedAsync(_header.Length, cancellationToken);
+    /// <summary>
+    /// Receives the whole payload, blocking the calling (dedicated) thread; the output channel is left open for
+    /// the caller to complete.
+    /// </summary>
+    public void Run(CancellationToken cancellationToken)
+    {
+        if (_header.EofMarker is { } marker)
+        {
+            ReceiveUntilMarker(marker, cancellationToken);
+        }
+        else
+        {
+            ReceiveCounted(_header.Length, cancellationToken);
+        }
+    }
 
-    private async Task ReceiveCountedAsync(long length, CancellationToken cancellationToken)
+    private void ReceiveCounted(long length, CancellationToken cancellationToken)
     {
         long remaining = length;
         bool first = true;
         while (remaining > 0)
         {
-            byte[] buffer = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
+            byte[] buffer = _pool.Rent(cancellationToken);
             int limit = (int)Math.Min(buffer.Length, remaining);
             int filled = first ? _connection.TakeBuffered(buffer.AsSpan(0, limit)) : 0;
             first = false;
@@ -42,7 +54,7 @@ internal sealed class PayloadReceiver
             // for bytes that will not come.
             while (filled < limit)
             {
-                int read = await _connection.ReceiveAsync(buffer.AsMemory(filled, limit - filled)).ConfigureAwait(false);
+                int read = _connection.Receive(buffer.AsSpan(filled, limit - filled));
                 if (read == 0)
                 {
                     throw new SnapshotException(
@@ -54,11 +66,11 @@ internal sealed class PayloadReceiver
             }
 
             remaining -= filled;
-            await _output.WriteAsync(new PayloadChunk(buffer, filled), cancellationToken).ConfigureAwait(false);
+            Forward(new PayloadChunk(buffer, filled));
         }
     }
 
-    private async Task ReceiveUntilMarkerAsync(byte[] marker, CancellationToken cancellationToken)
+    private void ReceiveUntilMarker(byte[] marker, CancellationToken cancellationToken)
     {
         // The marker can straddle two reads or two chunks, so each read is searched together with the
         // (marker length - 1) bytes before it, and a full chunk keeps that many bytes back for the next one.
@@ -68,11 +80,11 @@ internal sealed class PayloadReceiver
         byte[]? previous = null;
         while (true)
         {
-            byte[] buffer = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
+            byte[] buffer = _pool.Rent(cancellationToken);
             if (previous is not null)
             {
                 previous.AsSpan(previous.Length - carried, carried).CopyTo(buffer);
-                await _output.WriteAsync(new PayloadChunk(previous, previous.Length - carried), cancellationToken).ConfigureAwait(false);
+                Forward(new PayloadChunk(previous, previous.Length - carried));
                 forwarded += previous.Length - carried;
                 previous = null;
             }
@@ -91,7 +103,7 @@ internal sealed class PayloadReceiver
                 if (markerAt >= 0)
                 {
                     // Whatever follows the marker (keep-alive newlines from 7.0.0-7.0.5 masters) is not part of the RDB.
-                    await _output.WriteAsync(new PayloadChunk(buffer, searchFrom + markerAt), cancellationToken).ConfigureAwait(false);
+                    Forward(new PayloadChunk(buffer, searchFrom + markerAt));
                     return;
                 }
 
@@ -101,9 +113,9 @@ internal sealed class PayloadReceiver
                     break;
                 }
 
-                // Keep filling the same chunk (see ReceiveCountedAsync for why); the search above ends the
+                // Keep filling the same chunk (see ReceiveCounted for why); the search above ends the
                 // transfer as soon as the marker is in, so we never wait for bytes after it.
-                int read = await _connection.ReceiveAsync(buffer.AsMemory(filled)).ConfigureAwait(false);
+                int read = _connection.Receive(buffer.AsSpan(filled));
                 if (read == 0)
                 {
                     throw new SnapshotException(
@@ -116,6 +128,15 @@ internal sealed class PayloadReceiver
 
             carried = overlap;
             previous = buffer;
+        }
+    }
+
+    // The channel is unbounded (the pool bounds it), so this never blocks.
+    private void Forward(PayloadChunk chunk)
+    {
+        if (!_output.TryWrite(chunk))
+        {
+            throw new InvalidOperationException("the chunk channel was completed while the payload was still being received");
         }
     }
 }
