@@ -35,7 +35,8 @@ internal sealed class ReplicationConnection : IDisposable
         _endPoint = endPoint;
         _idleTimeout = idleTimeout;
         _abort = abort;
-        _socket.ReceiveTimeout = (int)Math.Clamp(idleTimeout.TotalMilliseconds, 1, int.MaxValue);
+        // SO_RCVTIMEO: 0 means wait forever, which is what an infinite idle timeout asks for.
+        _socket.ReceiveTimeout = idleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Clamp(idleTimeout.TotalMilliseconds, 1, int.MaxValue);
 
         // Wakes a recv() blocked in the kernel: it returns 0, and Receive reports the cancellation instead.
         _abortRegistration = abort.UnsafeRegister(static state => ShutdownQuietly((Socket)state!), socket);
