@@ -141,6 +141,29 @@ public sealed class SnapshotFetchTests
         Assert.Equal(SnapshotFailure.ConnectionLost, error.Reason);
     }
 
+    [Fact]
+    public async Task A_failing_destination_stops_the_transfer_and_its_error_propagates()
+    {
+        // 5 MB at about 1 ms per key: a 5 s transfer, whose first 1 MB chunk reaches the destination after about 1 s.
+        // (Uncompressed, since DEBUG POPULATE pads values with zeros that LZF would squeeze into one small chunk.)
+        await using var master = await TestRedis.StartAsync(configLines: ["repl-diskless-sync yes", "repl-diskless-sync-delay 0", "rdbcompression no"]);
+        await master.Admin.ExecuteAsync("DEBUG", "POPULATE", "5000", "big", "1000");
+        await master.Admin.ExecuteAsync("CONFIG", "SET", "rdb-key-save-delay", "1000");
+        var stopwatch = Stopwatch.StartNew();
+
+        var error = await Assert.ThrowsAsync<IOException>(
+            () => ReplicationSnapshotClient.FetchAsync(SnapshotFiles.SourceFor(master), new FailingStream()));
+
+        Assert.Equal("disk full", error.Message);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(4), $"took {stopwatch.Elapsed}");
+    }
+
+    private sealed class FailingStream : MemoryStream
+    {
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromException(new IOException("disk full"));
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var stopwatch = Stopwatch.StartNew();
