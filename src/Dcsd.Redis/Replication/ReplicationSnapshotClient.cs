@@ -22,7 +22,7 @@ public static class ReplicationSnapshotClient
     /// fires; errors of <paramref name="destination"/> itself propagate unchanged. On failure the destination holds
     /// a partial file that the caller must discard.
     /// </summary>
-    /// <param name="bytesReceived">Reports the number of RDB bytes written so far.</param>
+    /// <param name="bytesReceived">Reports the number of RDB bytes written so far, once per received chunk (up to 1 MiB).</param>
     public static async Task<SnapshotResult> FetchAsync(
         SnapshotSource source,
         Stream destination,
