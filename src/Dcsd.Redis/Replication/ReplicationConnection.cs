@@ -51,26 +51,39 @@ internal sealed class ReplicationConnection : IDisposable
     public static ReplicationConnection Connect(SnapshotSource source, CancellationToken abort)
     {
         string endPoint = source.ToString();
-        IPAddress address;
+        IPAddress[] addresses;
         try
         {
-            address = IPAddress.TryParse(source.Host, out var parsed) ? parsed : Dns.GetHostAddresses(source.Host)[0];
+            addresses = IPAddress.TryParse(source.Host, out var parsed) ? [parsed] : Dns.GetHostAddresses(source.Host);
         }
         catch (SocketException ex)
         {
             throw new SnapshotException(SnapshotFailure.Unreachable, $"cannot resolve {source.Host}: {ex.SocketErrorCode}", ex);
         }
 
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
+        if (addresses.Length == 0)
         {
-            ConnectWithTimeout(socket, new IPEndPoint(address, source.Port), source.ConnectTimeout, endPoint, abort);
-            return new ReplicationConnection(socket, endPoint, source.IdleTimeout, abort);
+            throw new SnapshotException(SnapshotFailure.Unreachable, $"{source.Host} resolves to no address");
         }
-        catch
+
+        // A name like "localhost" may list ::1 first while Redis listens on 127.0.0.1 only: try each address in turn.
+        for (int i = 0; ; i++)
         {
-            socket.Dispose();
-            throw;
+            var socket = new Socket(addresses[i].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                ConnectWithTimeout(socket, new IPEndPoint(addresses[i], source.Port), source.ConnectTimeout, endPoint, abort);
+                return new ReplicationConnection(socket, endPoint, source.IdleTimeout, abort);
+            }
+            catch (SnapshotException ex) when (ex.Reason == SnapshotFailure.Unreachable && i < addresses.Length - 1)
+            {
+                socket.Dispose();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
         }
     }
 

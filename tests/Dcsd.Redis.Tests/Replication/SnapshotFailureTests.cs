@@ -74,6 +74,25 @@ public sealed class SnapshotFailureTests
     }
 
     [Fact]
+    public async Task A_host_name_is_resolved_and_each_address_tried_until_one_connects()
+    {
+        // The fake listens on 127.0.0.1 only; "localhost" may resolve to ::1 first.
+        byte[] rdb = FakeMaster.BuildRdb();
+        await using var fake = new FakeMaster(async (session, _) =>
+        {
+            await FakeMaster.HandshakeAsync(session);
+            await session.SendAsync($"+FULLRESYNC {FakeMaster.ReplicationId} 7\r\n${rdb.Length}\r\n");
+            await session.SendAsync(rdb);
+        });
+        using var temp = new TempDirectory();
+
+        var result = await SnapshotFiles.FetchToFileAsync(new SnapshotSource { Host = "localhost", Port = fake.Port }, temp.Combine("x.rdb"));
+
+        Assert.Equal(SnapshotTransferMode.Counted, result.Mode);
+        Assert.Equal(rdb, await File.ReadAllBytesAsync(temp.Combine("x.rdb")));
+    }
+
+    [Fact]
     public async Task A_truncated_counted_bulk_is_ConnectionLost()
     {
         byte[] rdb = FakeMaster.BuildRdb();
