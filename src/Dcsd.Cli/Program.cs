@@ -14,6 +14,7 @@ internal static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(CredentialsCommand.Create());
         root.Subcommands.Add(RdbCommand.Create());
+        root.Subcommands.Add(SnapshotCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

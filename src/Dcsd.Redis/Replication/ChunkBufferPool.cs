@@ -22,21 +22,24 @@ internal sealed class ChunkBufferPool
 
     public int BufferSize => _bufferSize;
 
-    /// <summary>A free buffer: a returned one, a new one while under budget, else waits for the writer to return one.</summary>
-    public ValueTask<byte[]> RentAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A free buffer: a returned one, a new one while under budget, else blocks (on the receiving thread) until
+    /// the writer returns one, which only happens when the destination is slower than the network.
+    /// </summary>
+    public byte[] Rent(CancellationToken cancellationToken)
     {
         if (_returned.Reader.TryRead(out byte[]? buffer))
         {
-            return ValueTask.FromResult(buffer);
+            return buffer;
         }
 
         if (_allocated < _maxBuffers)
         {
             _allocated++;
-            return ValueTask.FromResult(GC.AllocateUninitializedArray<byte>(_bufferSize));
+            return GC.AllocateUninitializedArray<byte>(_bufferSize);
         }
 
-        return _returned.Reader.ReadAsync(cancellationToken);
+        return _returned.Reader.ReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
     }
 
     public void Return(byte[] buffer) => _returned.Writer.TryWrite(buffer);

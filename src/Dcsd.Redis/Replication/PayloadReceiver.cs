@@ -22,95 +22,121 @@ internal sealed class PayloadReceiver
         _output = output;
     }
 
-    /// <summary>Receives the whole payload; the output channel is left open for the caller to complete.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        _header.EofMarker is { } marker ? ReceiveUntilMarkerAsync(marker, cancellationToken) : ReceiveCountedAsync(_header.Length, cancellationToken);
+    /// <summary>
+    /// Receives the whole payload, blocking the calling (dedicated) thread; the output channel is left open for
+    /// the caller to complete.
+    /// </summary>
+    public void Run(CancellationToken cancellationToken)
+    {
+        if (_header.EofMarker is { } marker)
+        {
+            ReceiveUntilMarker(marker, cancellationToken);
+        }
+        else
+        {
+            ReceiveCounted(_header.Length, cancellationToken);
+        }
+    }
 
-    private async Task ReceiveCountedAsync(long length, CancellationToken cancellationToken)
+    private void ReceiveCounted(long length, CancellationToken cancellationToken)
     {
         long remaining = length;
         bool first = true;
         while (remaining > 0)
         {
-            byte[] buffer = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
+            byte[] buffer = _pool.Rent(cancellationToken);
             int limit = (int)Math.Min(buffer.Length, remaining);
             int filled = first ? _connection.TakeBuffered(buffer.AsSpan(0, limit)) : 0;
             first = false;
-            (filled, bool closed) = await FillAsync(buffer, filled, limit, mustReceive: filled == 0).ConfigureAwait(false);
-            if (closed)
+
+            // Fill the whole chunk before handing it over: every hand-over wakes the writer thread, and on a busy
+            // machine those wake-ups (not the hashing) dominate the CPU cost. We know the length, so we never wait
+            // for bytes that will not come.
+            while (filled < limit)
             {
-                throw new SnapshotException(
-                    SnapshotFailure.ConnectionLost,
-                    $"{_connection.EndPoint} closed the connection after {length - remaining + filled} of {length} RDB bytes");
+                int read = _connection.Receive(buffer.AsSpan(filled, limit - filled));
+                if (read == 0)
+                {
+                    throw new SnapshotException(
+                        SnapshotFailure.ConnectionLost,
+                        $"{_connection.EndPoint} closed the connection after {length - remaining + filled} of {length} RDB bytes");
+                }
+
+                filled += read;
             }
 
             remaining -= filled;
-            await _output.WriteAsync(new PayloadChunk(buffer, filled), cancellationToken).ConfigureAwait(false);
+            Forward(new PayloadChunk(buffer, filled));
         }
     }
 
-    private async Task ReceiveUntilMarkerAsync(byte[] marker, CancellationToken cancellationToken)
+    private void ReceiveUntilMarker(byte[] marker, CancellationToken cancellationToken)
     {
-        // The marker can straddle two reads, so the last (marker length - 1) bytes of a chunk are carried into the
-        // next one and only forwarded once we know they do not begin the marker.
-        int carryLimit = marker.Length - 1;
-        var carry = new byte[carryLimit];
-        int carried = 0;
+        // The marker can straddle two reads or two chunks, so each read is searched together with the
+        // (marker length - 1) bytes before it, and a full chunk keeps that many bytes back for the next one.
+        int overlap = marker.Length - 1;
         long forwarded = 0;
-        bool first = true;
+        int carried = 0;
+        byte[]? previous = null;
         while (true)
         {
-            byte[] buffer = await _pool.RentAsync(cancellationToken).ConfigureAwait(false);
-            carry.AsSpan(0, carried).CopyTo(buffer);
+            byte[] buffer = _pool.Rent(cancellationToken);
+            if (previous is not null)
+            {
+                previous.AsSpan(previous.Length - carried, carried).CopyTo(buffer);
+                Forward(new PayloadChunk(previous, previous.Length - carried));
+                forwarded += previous.Length - carried;
+                previous = null;
+            }
+
             int filled = carried;
-            if (first)
+            int searchedUpTo = 0;
+            if (forwarded == 0)
             {
                 filled += _connection.TakeBuffered(buffer.AsSpan(filled));
-                first = false;
             }
 
-            (filled, bool closed) = await FillAsync(buffer, filled, buffer.Length, mustReceive: filled == carried).ConfigureAwait(false);
-            if (closed && buffer.AsSpan(0, filled).IndexOf(marker) < 0)
+            while (true)
             {
-                throw new SnapshotException(
-                    SnapshotFailure.ConnectionLost,
-                    $"{_connection.EndPoint} closed the connection after {forwarded + filled} bytes, before the end-of-transfer marker");
+                int searchFrom = Math.Max(0, searchedUpTo - overlap);
+                int markerAt = buffer.AsSpan(searchFrom, filled - searchFrom).IndexOf(marker);
+                if (markerAt >= 0)
+                {
+                    // Whatever follows the marker (keep-alive newlines from 7.0.0-7.0.5 masters) is not part of the RDB.
+                    Forward(new PayloadChunk(buffer, searchFrom + markerAt));
+                    return;
+                }
+
+                searchedUpTo = filled;
+                if (filled == buffer.Length)
+                {
+                    break;
+                }
+
+                // Keep filling the same chunk (see ReceiveCounted for why); the search above ends the
+                // transfer as soon as the marker is in, so we never wait for bytes after it.
+                int read = _connection.Receive(buffer.AsSpan(filled));
+                if (read == 0)
+                {
+                    throw new SnapshotException(
+                        SnapshotFailure.ConnectionLost,
+                        $"{_connection.EndPoint} closed the connection after {forwarded + filled} bytes, before the end-of-transfer marker");
+                }
+
+                filled += read;
             }
 
-            int markerAt = buffer.AsSpan(0, filled).IndexOf(marker);
-            if (markerAt >= 0)
-            {
-                // Whatever follows the marker (keep-alive newlines from 7.0.0-7.0.5 masters) is not part of the RDB.
-                await _output.WriteAsync(new PayloadChunk(buffer, markerAt), cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            carried = Math.Min(carryLimit, filled);
-            buffer.AsSpan(filled - carried, carried).CopyTo(carry);
-            forwarded += filled - carried;
-            await _output.WriteAsync(new PayloadChunk(buffer, filled - carried), cancellationToken).ConfigureAwait(false);
+            carried = overlap;
+            previous = buffer;
         }
     }
 
-    /// <summary>
-    /// Receives into buffer[filled..limit]: blocks for at least one read when <paramref name="mustReceive"/>, then keeps
-    /// reading while the socket already holds data, so chunks are large and the writer sees few, big spans.
-    /// Closed is true when the peer closed the connection.
-    /// </summary>
-    private async Task<(int Filled, bool Closed)> FillAsync(byte[] buffer, int filled, int limit, bool mustReceive)
+    // The channel is unbounded (the pool bounds it), so this never blocks.
+    private void Forward(PayloadChunk chunk)
     {
-        while (filled < limit && (mustReceive || _connection.Available > 0))
+        if (!_output.TryWrite(chunk))
         {
-            int read = await _connection.ReceiveAsync(buffer.AsMemory(filled, limit - filled)).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return (filled, true);
-            }
-
-            filled += read;
-            mustReceive = false;
+            throw new InvalidOperationException("the chunk channel was completed while the payload was still being received");
         }
-
-        return (filled, false);
     }
 }

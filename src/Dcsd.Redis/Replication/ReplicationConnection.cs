@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -5,8 +6,15 @@ namespace Dcsd.Redis.Replication;
 
 /// <summary>
 /// One raw TCP connection to a Redis server speaking just enough RESP for the replication handshake:
-/// commands out, single reply lines in, then raw payload bytes. Every receive is guarded by the idle timeout.
+/// commands out, single reply lines in, then raw payload bytes.
 /// </summary>
+/// <remarks>
+/// Deliberately synchronous, on a blocking socket, used from one dedicated thread (like redis-cli's read loop).
+/// A diskless master sends the RDB in ~16 KB pieces; with async receives every piece costs an epoll hand-off
+/// plus a thread-pool wake-up whose spinning, measured on a busy 2-core host, burned several times the CPU of
+/// hashing the data and slowed the master's own fork. A blocking recv() is woken by the kernel directly.
+/// Cancellation and the total timeout shut the socket down under the blocked call; the idle timeout is SO_RCVTIMEO.
+/// </remarks>
 internal sealed class ReplicationConnection : IDisposable
 {
     // Reply lines are short (+FULLRESYNC is ~60 bytes); a longer one means we are not talking to Redis.
@@ -16,61 +24,106 @@ internal sealed class ReplicationConnection : IDisposable
     private readonly string _endPoint;
     private readonly TimeSpan _idleTimeout;
     private readonly CancellationToken _abort;
-
-    // Linked to _abort, so one token serves both the idle timer and the caller's cancellation on every receive.
-    private readonly CancellationTokenSource _idle;
+    private readonly CancellationTokenRegistration _abortRegistration;
     private readonly byte[] _handshakeBuffer = new byte[HandshakeBufferSize];
     private int _bufferedStart;
     private int _bufferedEnd;
 
-    private ReplicationConnection(Socket socket, string endPoint, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    private ReplicationConnection(Socket socket, string endPoint, TimeSpan idleTimeout, CancellationToken abort)
     {
         _socket = socket;
         _endPoint = endPoint;
         _idleTimeout = idleTimeout;
-        _abort = cancellationToken;
-        _idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _abort = abort;
+        // SO_RCVTIMEO: 0 means wait forever, which is what an infinite idle timeout asks for.
+        _socket.ReceiveTimeout = idleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Clamp(idleTimeout.TotalMilliseconds, 1, int.MaxValue);
+
+        // Wakes a recv() blocked in the kernel: it returns 0, and Receive reports the cancellation instead.
+        _abortRegistration = abort.UnsafeRegister(static state => ShutdownQuietly((Socket)state!), socket);
     }
 
     public string EndPoint => _endPoint;
 
-    /// <summary>Bytes the socket already holds: lets the payload reader batch reads without blocking.</summary>
-    public int Available => _socket.Available;
-
     /// <summary>
-    /// Connects within the connect timeout. <paramref name="cancellationToken"/> then governs every later
-    /// operation on this connection (the caller's token, the total timeout, a failed disk writer).
+    /// Connects within the connect timeout. <paramref name="abort"/> then governs every later operation
+    /// on this connection (the caller's token, the total timeout, a failed destination writer).
     /// </summary>
-    public static async Task<ReplicationConnection> ConnectAsync(SnapshotSource source, CancellationToken cancellationToken)
+    public static ReplicationConnection Connect(SnapshotSource source, CancellationToken abort)
     {
         string endPoint = source.ToString();
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        connectTimeout.CancelAfter(source.ConnectTimeout);
+        IPAddress[] addresses;
         try
         {
-            await socket.ConnectAsync(source.Host, source.Port, connectTimeout.Token).ConfigureAwait(false);
-            return new ReplicationConnection(socket, endPoint, source.IdleTimeout, cancellationToken);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            socket.Dispose();
-            throw new SnapshotException(SnapshotFailure.Timeout, $"connecting to {endPoint} timed out after {source.ConnectTimeout}");
+            addresses = IPAddress.TryParse(source.Host, out var parsed) ? [parsed] : Dns.GetHostAddresses(source.Host);
         }
         catch (SocketException ex)
         {
-            socket.Dispose();
-            throw new SnapshotException(SnapshotFailure.Unreachable, $"cannot connect to {endPoint}: {ex.SocketErrorCode} ({ex.Message})", ex);
+            throw new SnapshotException(SnapshotFailure.Unreachable, $"cannot resolve {source.Host}: {ex.SocketErrorCode}", ex);
         }
-        catch
+
+        if (addresses.Length == 0)
         {
-            socket.Dispose();
-            throw;
+            throw new SnapshotException(SnapshotFailure.Unreachable, $"{source.Host} resolves to no address");
+        }
+
+        // A name like "localhost" may list ::1 first while Redis listens on 127.0.0.1 only: try each address in turn.
+        for (int i = 0; ; i++)
+        {
+            var socket = new Socket(addresses[i].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                ConnectWithTimeout(socket, new IPEndPoint(addresses[i], source.Port), source.ConnectTimeout, endPoint, abort);
+                return new ReplicationConnection(socket, endPoint, source.IdleTimeout, abort);
+            }
+            catch (SnapshotException ex) when (ex.Reason == SnapshotFailure.Unreachable && i < addresses.Length - 1)
+            {
+                socket.Dispose();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A blocking connect, aborted by closing the socket when the timeout or cancellation fires. (A non-blocking
+    /// connect would be simpler to time out, but once .NET has seen a socket non-blocking it routes every later
+    /// "blocking" receive through its epoll thread and the thread pool, which is exactly what we avoid.)
+    /// </summary>
+    private static void ConnectWithTimeout(Socket socket, IPEndPoint target, TimeSpan timeout, string endPoint, CancellationToken abort)
+    {
+        using var timeoutOrAbort = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        timeoutOrAbort.CancelAfter(timeout);
+        try
+        {
+            using (timeoutOrAbort.Token.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket))
+            {
+                socket.Connect(target);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            abort.ThrowIfCancellationRequested();
+            if (timeoutOrAbort.IsCancellationRequested)
+            {
+                throw new SnapshotException(SnapshotFailure.Timeout, $"connecting to {endPoint} timed out after {timeout}", ex);
+            }
+
+            throw new SnapshotException(SnapshotFailure.Unreachable, $"cannot connect to {endPoint}: {(ex as SocketException)?.SocketErrorCode}", ex);
+        }
+
+        // The timer may have closed the socket just as the connect succeeded.
+        abort.ThrowIfCancellationRequested();
+        if (timeoutOrAbort.IsCancellationRequested)
+        {
+            throw new SnapshotException(SnapshotFailure.Timeout, $"connecting to {endPoint} timed out after {timeout}");
         }
     }
 
     /// <summary>Sends one command as a RESP array of bulk strings.</summary>
-    public async Task SendCommandAsync(IReadOnlyList<string> arguments)
+    public void SendCommand(IReadOnlyList<string> arguments)
     {
         var command = new StringBuilder();
         command.Append('*').Append(arguments.Count).Append("\r\n");
@@ -82,10 +135,11 @@ internal sealed class ReplicationConnection : IDisposable
         byte[] bytes = Encoding.UTF8.GetBytes(command.ToString());
         try
         {
-            await _socket.SendAsync(bytes, SocketFlags.None, _abort).ConfigureAwait(false);
+            _socket.Send(bytes);
         }
         catch (SocketException ex)
         {
+            _abort.ThrowIfCancellationRequested();
             throw new SnapshotException(SnapshotFailure.ConnectionLost, $"sending {arguments[0]} to {_endPoint} failed: {ex.SocketErrorCode}", ex);
         }
     }
@@ -94,7 +148,7 @@ internal sealed class ReplicationConnection : IDisposable
     /// Reads one reply line without its CRLF. With <paramref name="skipKeepAlives"/>, bare '\n' bytes before
     /// the line are dropped: the master sends one per second while the client waits for the fork.
     /// </summary>
-    public async Task<string> ReadLineAsync(bool skipKeepAlives)
+    public string ReadLine(bool skipKeepAlives)
     {
         while (true)
         {
@@ -132,7 +186,7 @@ internal sealed class ReplicationConnection : IDisposable
                 throw new SnapshotException(SnapshotFailure.ProtocolViolation, $"{_endPoint} sent a reply line longer than {HandshakeBufferSize} bytes: not a Redis replication stream");
             }
 
-            int read = await ReceiveAsync(_handshakeBuffer.AsMemory(_bufferedEnd)).ConfigureAwait(false);
+            int read = Receive(_handshakeBuffer.AsSpan(_bufferedEnd));
             if (read == 0)
             {
                 throw new SnapshotException(SnapshotFailure.ConnectionLost, $"{_endPoint} closed the connection during the replication handshake");
@@ -152,37 +206,47 @@ internal sealed class ReplicationConnection : IDisposable
     }
 
     /// <summary>
-    /// One socket receive; 0 means the peer closed. Silence longer than the idle timeout throws Timeout;
+    /// One blocking receive; 0 means the peer closed. Silence longer than the idle timeout throws Timeout;
     /// cancellation of the token given at connect throws OperationCanceledException.
     /// </summary>
-    public async ValueTask<int> ReceiveAsync(Memory<byte> buffer)
+    public int Receive(Span<byte> buffer)
     {
-        // The idle timer runs only while we wait on the socket: time spent waiting for the disk is not idleness.
-        _idle.CancelAfter(_idleTimeout);
+        int read;
         try
         {
-            return await _socket.ReceiveAsync(buffer, SocketFlags.None, _idle.Token).ConfigureAwait(false);
+            read = _socket.Receive(buffer);
         }
-        catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
         {
-            throw new SnapshotException(SnapshotFailure.Timeout, $"{_endPoint} sent nothing for {_idleTimeout}");
+            _abort.ThrowIfCancellationRequested();
+            throw new SnapshotException(SnapshotFailure.Timeout, $"{_endPoint} sent nothing for {_idleTimeout}", ex);
         }
-        catch (SocketException ex)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            throw new SnapshotException(SnapshotFailure.ConnectionLost, $"connection to {_endPoint} lost: {ex.SocketErrorCode}", ex);
+            _abort.ThrowIfCancellationRequested();
+            throw new SnapshotException(SnapshotFailure.ConnectionLost, $"connection to {_endPoint} lost: {(ex as SocketException)?.SocketErrorCode}", ex);
         }
-        finally
+
+        // A zero-byte read may be our own shutdown from the abort registration rather than the server closing.
+        _abort.ThrowIfCancellationRequested();
+        return read;
+    }
+
+    private static void ShutdownQuietly(Socket socket)
+    {
+        try
         {
-            if (!_idle.IsCancellationRequested)
-            {
-                _idle.CancelAfter(Timeout.InfiniteTimeSpan);
-            }
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed or never connected: nothing is blocked on it then.
         }
     }
 
     public void Dispose()
     {
+        _abortRegistration.Dispose();
         _socket.Dispose();
-        _idle.Dispose();
     }
 }

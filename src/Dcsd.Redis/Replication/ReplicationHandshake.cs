@@ -13,39 +13,39 @@ internal static class ReplicationHandshake
 {
     public const int EofMarkerLength = 40;
 
-    public static async Task<PayloadHeader> RunAsync(ReplicationConnection connection, SnapshotSource source)
+    public static PayloadHeader Run(ReplicationConnection connection, SnapshotSource source)
     {
         if (source.Password is not null)
         {
-            await AuthenticateAsync(connection, source.User, source.Password).ConfigureAwait(false);
+            Authenticate(connection, source.User, source.Password);
         }
 
         // Without capa eof the master must BGSAVE to disk first; announcing it lets a diskless master stream.
         // Servers before 6.0 (for redis-cli's purposes) answer -ERR; they simply send the counted form.
-        await SendOptionalReplconfAsync(connection, "capa", "eof").ConfigureAwait(false);
+        SendOptionalReplconf(connection, "capa", "eof");
 
         // rdb-only (6.2+) keeps the master from feeding us the replication buffer after the RDB, so writes made
         // during a long transfer cannot grow our output buffer to the client-output-buffer-limit and get us killed.
-        await SendOptionalReplconfAsync(connection, "rdb-only", "1").ConfigureAwait(false);
+        SendOptionalReplconf(connection, "rdb-only", "1");
 
         // PSYNC ? -1 rather than SYNC: both force a full resync, but only PSYNC answers +FULLRESYNC <replid> <offset>,
         // which pins the snapshot to a point in the replication history (the service compares it with the standby's
         // offset and records it in the catalog). A snapshot client closes right after the RDB, so PSYNC's one
         // obligation (REPLCONF ACK once online) never applies. SYNC is kept as a fallback for servers or proxies
         // that reject PSYNC as an unknown command; any other error (e.g. -NOMASTERLINK) is final.
-        await connection.SendCommandAsync(["PSYNC", "?", "-1"]).ConfigureAwait(false);
-        string reply = await connection.ReadLineAsync(skipKeepAlives: true).ConfigureAwait(false);
+        connection.SendCommand(["PSYNC", "?", "-1"]);
+        string reply = connection.ReadLine(skipKeepAlives: true);
         string? replicationId = null;
         long? replicationOffset = null;
         if (reply.StartsWith("-ERR unknown command", StringComparison.OrdinalIgnoreCase))
         {
-            await connection.SendCommandAsync(["SYNC"]).ConfigureAwait(false);
-            reply = await connection.ReadLineAsync(skipKeepAlives: true).ConfigureAwait(false);
+            connection.SendCommand(["SYNC"]);
+            reply = connection.ReadLine(skipKeepAlives: true);
         }
         else if (reply.StartsWith("+FULLRESYNC", StringComparison.Ordinal))
         {
             (replicationId, replicationOffset) = ParseFullResync(connection, reply);
-            reply = await connection.ReadLineAsync(skipKeepAlives: true).ConfigureAwait(false);
+            reply = connection.ReadLine(skipKeepAlives: true);
         }
 
         if (reply.StartsWith('-'))
@@ -56,10 +56,10 @@ internal static class ReplicationHandshake
         return ParseBulkHeader(connection, reply) with { ReplicationId = replicationId, ReplicationOffset = replicationOffset };
     }
 
-    private static async Task AuthenticateAsync(ReplicationConnection connection, string? user, string password)
+    private static void Authenticate(ReplicationConnection connection, string? user, string password)
     {
-        await connection.SendCommandAsync(user is null ? ["AUTH", password] : ["AUTH", user, password]).ConfigureAwait(false);
-        string reply = await connection.ReadLineAsync(skipKeepAlives: false).ConfigureAwait(false);
+        connection.SendCommand(user is null ? ["AUTH", password] : ["AUTH", user, password]);
+        string reply = connection.ReadLine(skipKeepAlives: false);
         if (reply.StartsWith('-'))
         {
             // The server's text never echoes the password, so it is safe to pass on.
@@ -69,10 +69,10 @@ internal static class ReplicationHandshake
         ExpectOk(connection, reply, "AUTH");
     }
 
-    private static async Task SendOptionalReplconfAsync(ReplicationConnection connection, string option, string value)
+    private static void SendOptionalReplconf(ReplicationConnection connection, string option, string value)
     {
-        await connection.SendCommandAsync(["REPLCONF", option, value]).ConfigureAwait(false);
-        string reply = await connection.ReadLineAsync(skipKeepAlives: false).ConfigureAwait(false);
+        connection.SendCommand(["REPLCONF", option, value]);
+        string reply = connection.ReadLine(skipKeepAlives: false);
         if (reply.StartsWith("-ERR", StringComparison.Ordinal))
         {
             return; // An older server that does not know this option; the flow still works without it.

@@ -22,7 +22,7 @@ public static class ReplicationSnapshotClient
     /// fires; errors of <paramref name="destination"/> itself propagate unchanged. On failure the destination holds
     /// a partial file that the caller must discard.
     /// </summary>
-    /// <param name="bytesReceived">Reports the number of RDB bytes written so far.</param>
+    /// <param name="bytesReceived">Reports the number of RDB bytes written so far, once per received chunk (up to 1 MiB).</param>
     public static async Task<SnapshotResult> FetchAsync(
         SnapshotSource source,
         Stream destination,
@@ -38,9 +38,26 @@ public static class ReplicationSnapshotClient
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, totalTimeout.Token);
         try
         {
-            using var connection = await ReplicationConnection.ConnectAsync(source, abort.Token).ConfigureAwait(false);
-            PayloadHeader header = await ReplicationHandshake.RunAsync(connection, source).ConfigureAwait(false);
-            WrittenPayload written = await TransferAsync(connection, header, destination, bytesReceived, abort).ConfigureAwait(false);
+            var pool = new ChunkBufferPool(ChunkSize, MaxChunksInFlight);
+
+            // Unbounded is safe: the pool's fixed budget already bounds how many chunks can be queued.
+            var chunks = Channel.CreateUnbounded<PayloadChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+            // The socket side blocks a dedicated thread (see ReplicationConnection for why); the destination side
+            // stays asynchronous on the thread pool, where it also hashes, in parallel with receiving.
+            Task<PayloadHeader> receiving = Task.Factory.StartNew(
+                () =>
+                {
+                    using var connection = ReplicationConnection.Connect(source, abort.Token);
+                    PayloadHeader header = ReplicationHandshake.Run(connection, source);
+                    new PayloadReceiver(connection, header, pool, chunks.Writer).Run(abort.Token);
+                    return header;
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+            var writer = new PayloadWriter(chunks.Reader, pool, destination, bytesReceived);
+            (PayloadHeader header, WrittenPayload written) = await TransferAsync(receiving, writer, chunks.Writer, abort).ConfigureAwait(false);
             return new SnapshotResult(
                 written.Bytes,
                 written.RdbVersion,
@@ -57,18 +74,12 @@ public static class ReplicationSnapshotClient
         }
     }
 
-    private static async Task<WrittenPayload> TransferAsync(
-        ReplicationConnection connection,
-        PayloadHeader header,
-        Stream destination,
-        IProgress<long>? bytesReceived,
+    private static async Task<(PayloadHeader Header, WrittenPayload Written)> TransferAsync(
+        Task<PayloadHeader> receiving,
+        PayloadWriter writer,
+        ChannelWriter<PayloadChunk> chunks,
         CancellationTokenSource abort)
     {
-        var pool = new ChunkBufferPool(ChunkSize, MaxChunksInFlight);
-
-        // Unbounded is safe: the pool's fixed budget already bounds how many chunks can be queued.
-        var chunks = Channel.CreateUnbounded<PayloadChunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var writer = new PayloadWriter(chunks.Reader, pool, destination, bytesReceived);
         Task<WrittenPayload> writing = Task.Run(
             async () =>
             {
@@ -85,13 +96,14 @@ public static class ReplicationSnapshotClient
             },
             CancellationToken.None);
 
+        PayloadHeader header;
         try
         {
-            await new PayloadReceiver(connection, header, pool, chunks.Writer).RunAsync(abort.Token).ConfigureAwait(false);
+            header = await receiving.ConfigureAwait(false);
         }
         catch (Exception receiveFailure)
         {
-            chunks.Writer.TryComplete();
+            chunks.TryComplete();
             await abort.CancelAsync().ConfigureAwait(false);
             try
             {
@@ -106,7 +118,7 @@ public static class ReplicationSnapshotClient
             throw;
         }
 
-        chunks.Writer.Complete();
-        return await writing.ConfigureAwait(false);
+        chunks.Complete();
+        return (header, await writing.ConfigureAwait(false));
     }
 }

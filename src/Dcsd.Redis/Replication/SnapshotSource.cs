@@ -18,7 +18,7 @@ public sealed class SnapshotSource
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Longest silence tolerated on the socket, keep-alive newlines included. The master sends one
+    /// Longest silence tolerated on the socket, keep-alive newlines included (InfiniteTimeSpan disables it). The master sends one
     /// newline per second while the fork is pending, so a few seconds is already safe.
     /// </summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
