@@ -2,8 +2,10 @@ using Dcsd.Service.Jobs;
 using Dcsd.Service.Api;
 using Dcsd.Service.Api.Backups;
 using Dcsd.Service.Api.Instances;
+using Dcsd.Service.Api.Restores;
 using Dcsd.Service.Backups;
 using Dcsd.Service.Instances;
+using Dcsd.Service.Restores;
 using Dcsd.Service.Security;
 using Dcsd.Service.Store;
 using Dcsd.Storage;
@@ -67,6 +69,10 @@ public static class DcsdHost
         services.AddSingleton<BackupRunner>();
         services.AddHostedService<InstanceSupervisor>();
         services.AddHostedService<BackupWorker>();
+        services.AddSingleton<RestoreRepository>();
+        services.AddSingleton<RestoreService>();
+        services.AddSingleton<RestoreRunner>();
+        services.AddHostedService<RestoreWorker>();
 
         var app = builder.Build();
         app.UseDcsErrors();
@@ -76,6 +82,7 @@ public static class DcsdHost
         app.MapIamProjects();
         app.MapInstances();
         app.MapBackups();
+        app.MapRestores();
         return app;
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Dcsd.Service;
 
 /// <summary>
-/// dcsd's log events. Event ids are grouped: 1000 instances, 2000 backups, 3000 API. Renaming a method renames its event.
+/// dcsd's log events. Event ids are grouped: 1000 instances, 2000 backups, 3000 API, 4000 restores. Renaming a method renames its event.
 /// Nothing here takes a password, a key or a token.
 /// </summary>
 internal static partial class Log
@@ -37,6 +37,15 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Backup {BackupId} failed with an unexpected error")]
     public static partial void BackupCrashed(ILogger logger, Exception exception, string backupId);
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Restore {RestoreId} of instance {InstanceId} succeeded through the {Engine} engine: {Keys} keys in {ElapsedMs} ms")]
+    public static partial void RestoreSucceeded(ILogger logger, string restoreId, string instanceId, string? engine, long keys, long elapsedMs);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Restore {RestoreId} failed: {Reason}")]
+    public static partial void RestoreFailed(ILogger logger, string restoreId, string reason);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Restore {RestoreId} failed with an unexpected error")]
+    public static partial void RestoreCrashed(ILogger logger, Exception exception, string restoreId);
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     public static partial void UnhandledRequestError(ILogger logger, Exception exception, string method, string path);

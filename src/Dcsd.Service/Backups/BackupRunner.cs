@@ -4,6 +4,7 @@ using System.Text.Json;
 using Dcsd.Rdb;
 using Dcsd.Redis.Replication;
 using Dcsd.Service.Instances;
+using Dcsd.Service.Jobs;
 using Dcsd.Service.Store;
 using Dcsd.Storage;
 using Microsoft.Extensions.Logging;
@@ -124,7 +125,8 @@ internal sealed class BackupRunner(
             IdleTimeout = options.Value.SnapshotIdleTimeout,
             TotalTimeout = options.Value.SnapshotTotalTimeout,
         };
-        var progress = new ThrottledProgress(backups, backup.Id, expectedBytes, ProgressInterval, time);
+        var progress = new ThrottledProgress(fraction => backups.UpdateProgressAsync(backup.Id, Math.Round(fraction * 100, 2), CancellationToken.None), ProgressInterval, time)
+            .OfTotal(expectedBytes);
         SnapshotResult snapshot;
         RdbCensus census;
         await using (var writer = await store.CreateAsync(backup.FilePrefix + "/" + fileName, cancellationToken).ConfigureAwait(false))

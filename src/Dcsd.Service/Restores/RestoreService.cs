@@ -1,0 +1,74 @@
+using System.Globalization;
+using Dcsd.Service.Api;
+using Dcsd.Service.Jobs;
+using Dcsd.Service.Store;
+
+namespace Dcsd.Service.Restores;
+
+/// <summary>The DCS rules for starting a restore of an instance from one of its backups; the work runs in <see cref="RestoreWorker"/>.</summary>
+internal sealed class RestoreService(RestoreRepository restores, BackupRepository backups, JobQueue<RestoreRecord> queue, TimeProvider time)
+{
+    public async Task<RestoreRecord> StartAsync(InstanceRecord instance, string? backupId, string? remark, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(backupId))
+        {
+            throw new DcsException(DcsErrors.InvalidParameter("backup_id"));
+        }
+
+        if (remark is { Length: > Backups.BackupService.MaxRemarkLength })
+        {
+            throw new DcsException(DcsErrors.RemarkTooLong);
+        }
+
+        var backup = await backups.GetAsync(instance.ProjectId, instance.Id, RouteIds.Uuid(backupId, "backup_id"), cancellationToken).ConfigureAwait(false);
+        if (backup is null || backup.Status == BackupStatus.Deleted)
+        {
+            throw new DcsException(DcsErrors.BackupNotFound);
+        }
+
+        if (backup.Status != BackupStatus.Succeed || backup.Manifest is null)
+        {
+            throw new DcsException(DcsErrors.BackupNotRestorable);
+        }
+
+        if (instance.CacheMode == CacheModes.Single)
+        {
+            throw new DcsException(DcsErrors.SingleNodeNotSupported);
+        }
+
+        if (instance.Status == InstanceStatus.Restoring)
+        {
+            throw new DcsException(DcsErrors.RestoreRunning);
+        }
+
+        if (instance.Status != InstanceStatus.Running)
+        {
+            throw new DcsException(DcsErrors.InstanceNotRunning);
+        }
+
+        var now = time.GetUtcNow();
+        var record = new RestoreRecord
+        {
+            Id = Guid.NewGuid().ToString(),
+            ProjectId = instance.ProjectId,
+            InstanceId = instance.Id,
+            BackupId = backup.Id,
+            SourceInstanceId = backup.InstanceId,
+            Name = "restore_" + now.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture),
+            Remark = remark,
+            Status = RestoreStatus.Waiting,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        switch (await restores.TryInsertExclusiveAsync(record, cancellationToken).ConfigureAwait(false))
+        {
+            case ActiveJob.Backup:
+                throw new DcsException(DcsErrors.BackupRunning);
+            case ActiveJob.Restore:
+                throw new DcsException(DcsErrors.RestoreRunning);
+        }
+
+        queue.Enqueue(record.Id);
+        return record;
+    }
+}

@@ -1,0 +1,35 @@
+using Dcsd.Service.Jobs;
+using Dcsd.Service.Store;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Dcsd.Service.Restores;
+
+/// <summary>
+/// Runs queued restores, a bounded number at a time. At start it settles what a previous dcsd left: waiting restores run,
+/// running ones are failed (the instance's data is whatever the interrupted load left, and the record says so).
+/// </summary>
+internal sealed class RestoreWorker(
+    RestoreRepository restores,
+    JobQueue<RestoreRecord> queue,
+    RestoreRunner runner,
+    IOptions<DcsdOptions> options) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (var restore in await restores.ListByStatusAsync(RestoreStatus.Restoring, stoppingToken).ConfigureAwait(false))
+        {
+            await runner.FailInterruptedAsync(restore, stoppingToken).ConfigureAwait(false);
+        }
+
+        foreach (var restore in await restores.ListByStatusAsync(RestoreStatus.Waiting, stoppingToken).ConfigureAwait(false))
+        {
+            queue.Enqueue(restore.Id);
+        }
+
+        await Parallel.ForEachAsync(
+            queue.ReadAllAsync(stoppingToken),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrentJobs), CancellationToken = stoppingToken },
+            async (restoreId, cancellationToken) => await runner.RunAsync(restoreId, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+}
