@@ -32,6 +32,6 @@ internal static class RestoreAssertions
         var libraries = (RedisResult[])(await target.Db().ExecuteAsync("FUNCTION", "LIST"))!;
         string[] names = [.. libraries.Select(l => (string)((RedisResult[])l!)[1]!)];
         Assert.Equal(["dcsdlib"], names);
-        Assert.Equal("hello", (string?)await target.Db().ExecuteAsync("FCALL", "dcsd_echo", 0, "hello"));
+        Assert.Equal("hello", (string?)await target.Db().ExecuteAsync("FCALL_RO", "dcsd_echo", 0, "hello"));
     }
 }

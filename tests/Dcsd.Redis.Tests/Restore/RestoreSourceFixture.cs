@@ -9,7 +9,7 @@ namespace Dcsd.Redis.Tests.Restore;
 /// </summary>
 public sealed class RestoreSourceFixture : IAsyncLifetime
 {
-    public const string Library = "#!lua name=dcsdlib\nredis.register_function('dcsd_echo', function(keys, args) return args[1] end)";
+    public const string Library = "#!lua name=dcsdlib\nredis.register_function{function_name='dcsd_echo', callback=function(keys, args) return args[1] end, flags={'no-writes'}}";
     public const string HotKey = "db0:string:small";
 
     private readonly TempDirectory _directory = new("dcsd-restore-src");
