@@ -140,11 +140,18 @@ internal sealed class RdbRestoreWriter
         }
 
         byte[] temporary = TemporaryKeys.For(entry.Key, _temporaryKeys++);
-        var render = new RdbRenderOptions { MaxArguments = _options.NativeBatchArguments, MaxBytes = _options.NativeBatchBytes };
-        foreach (IReadOnlyList<byte[]> arguments in RdbCommandRenderer.Render(temporary, chunks, render))
+        if (entry.Kind == RdbKind.String)
         {
-            _sink.Begin(entry.Key).Command(arguments);
-            await _sink.CommitAsync(new RestoreCommandInfo(System.Text.Encoding.ASCII.GetString(arguments[0]), entry.Key, entry.Db), cancellationToken).ConfigureAwait(false);
+            await WriteStringPiecesAsync(entry, temporary, chunks, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var render = new RdbRenderOptions { MaxArguments = _options.NativeBatchArguments, MaxBytes = _options.NativeBatchBytes };
+            foreach (IReadOnlyList<byte[]> arguments in RdbCommandRenderer.Render(temporary, chunks, render))
+            {
+                _sink.Begin(entry.Key).Command(arguments);
+                await _sink.CommitAsync(new RestoreCommandInfo(System.Text.Encoding.ASCII.GetString(arguments[0]), entry.Key, entry.Db), cancellationToken).ConfigureAwait(false);
+            }
         }
 
         RespCommandBuffer rename = _sink.Begin(entry.Key);
@@ -157,6 +164,34 @@ internal sealed class RdbRestoreWriter
         {
             _sink.Begin(entry.Key).Command(RdbCommandRenderer.ExpireAt(entry.Key, expiresAt));
             await _sink.CommitAsync(new RestoreCommandInfo("PEXPIREAT", entry.Key, entry.Db), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>SET then APPENDs straight from the decoded pieces (the renderer would copy each piece once more).</summary>
+    private async Task WriteStringPiecesAsync(RdbEntry entry, byte[] temporary, IEnumerable<RdbValueChunk> chunks, CancellationToken cancellationToken)
+    {
+        bool first = true;
+        foreach (RdbValueChunk chunk in chunks)
+        {
+            var piece = (RdbStringChunk)chunk;
+            RespCommandBuffer command = _sink.Begin(entry.Key);
+            command.BeginCommand(3);
+            command.Bulk(first ? "SET" : "APPEND");
+            command.Bulk(temporary);
+            command.Bulk(piece.Data.Span);
+            await _sink.CommitAsync(new RestoreCommandInfo(first ? "SET" : "APPEND", entry.Key, entry.Db), cancellationToken).ConfigureAwait(false);
+            first = false;
+        }
+
+        if (first)
+        {
+            // An empty string yields no piece; it still exists.
+            RespCommandBuffer command = _sink.Begin(entry.Key);
+            command.BeginCommand(3);
+            command.Bulk("SET");
+            command.Bulk(temporary);
+            command.Bulk(ReadOnlySpan<byte>.Empty);
+            await _sink.CommitAsync(new RestoreCommandInfo("SET", entry.Key, entry.Db), cancellationToken).ConfigureAwait(false);
         }
     }
 
