@@ -12,6 +12,7 @@ internal static class Program
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(RdbCommand.Create());
+        root.Subcommands.Add(RestoreFileCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

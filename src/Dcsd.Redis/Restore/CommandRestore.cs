@@ -42,4 +42,28 @@ public static class CommandRestore
 
         return new RestoreResult(RestoreEngineKind.RestoreCommands, summary.Keys, rdb.CanSeek ? rdb.Position - start : reader.Offset, clock.Elapsed);
     }
+
+    /// <summary>
+    /// Writes the commands <see cref="RunAsync"/> would send to a target reading RDB <paramref name="targetRdbVersion"/>
+    /// (FLUSHALL, FUNCTION FLUSH/LOAD, SELECT, RESTORE … ABSTTL, native batches) as RESP to <paramref name="output"/>,
+    /// e.g. for <c>redis-cli --pipe</c>. Returns the number of keys written.
+    /// </summary>
+    public static async Task<long> WriteRespAsync(Stream rdb, Stream output, int targetRdbVersion, CommandRestoreOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rdb);
+        ArgumentNullException.ThrowIfNull(output);
+        options ??= new CommandRestoreOptions();
+        using var sink = new RespStreamSink(output, options.FlushBytes);
+        var writer = new RdbRestoreWriter(sink, new RestoreCapabilities(targetRdbVersion, SupportsFunctions: targetRdbVersion >= 10), options);
+        using var reader = new RdbReader(rdb);
+        try
+        {
+            RestoreWriteSummary summary = await Task.Run(() => writer.WriteAsync(reader, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return summary.Keys;
+        }
+        catch (RdbFormatException ex)
+        {
+            throw new RestoreException(RestoreFailure.CorruptFile, $"the RDB is not valid: {ex.Message}", ex);
+        }
+    }
 }
