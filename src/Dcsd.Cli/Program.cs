@@ -15,6 +15,7 @@ internal static class Program
         root.Subcommands.Add(CredentialsCommand.Create());
         root.Subcommands.Add(RdbCommand.Create());
         root.Subcommands.Add(SnapshotCommand.Create());
+        root.Subcommands.Add(RestoreFileCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -1,0 +1,23 @@
+namespace Dcsd.Redis.Restore;
+
+/// <summary>What a command is, for error messages and reply accounting.</summary>
+/// <param name="Verb">The command name as shown in errors (RESTORE, RPUSH, SELECT, …).</param>
+/// <param name="Key">The key it writes (null for SELECT/FLUSHALL/FUNCTION), named in error messages.</param>
+/// <param name="Db">The database it runs in.</param>
+internal readonly record struct RestoreCommandInfo(string Verb, byte[]? Key, int Db);
+
+/// <summary>
+/// Where <see cref="RdbRestoreWriter"/> puts its commands. The writer encodes one command into the buffer returned by
+/// <see cref="Begin"/>, then calls <see cref="CommitAsync"/>. A single-node sink has one buffer; a cluster sink can pick
+/// the buffer of the node owning <c>routingKey</c>'s slot (null routing key: a command for every node, e.g. FLUSHALL).
+/// </summary>
+internal interface IRestoreCommandSink
+{
+    RespCommandBuffer Begin(byte[]? routingKey);
+
+    /// <summary>Registers the command just encoded; may flush and wait for the in-flight window. Throws the first error the target returned.</summary>
+    ValueTask CommitAsync(RestoreCommandInfo command, CancellationToken cancellationToken);
+
+    /// <summary>Sends what is buffered and waits for every reply.</summary>
+    ValueTask CompleteAsync(CancellationToken cancellationToken);
+}

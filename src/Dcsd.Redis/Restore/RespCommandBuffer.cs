@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
+
+namespace Dcsd.Redis.Restore;
+
+/// <summary>
+/// Encodes commands as RESP arrays of bulk strings into one pooled, growing buffer. The owner drains it to a stream
+/// whenever <see cref="Length"/> passes its flush size, so the buffer stays around flush size + one command.
+/// </summary>
+internal sealed class RespCommandBuffer : IDisposable
+{
+    // "$" + 20 digits + CRLF: the longest header of a bulk string or array.
+    private const int MaxHeaderLength = 24;
+
+    private const int ShrinkAbove = 4 << 20;
+
+    private readonly int _initialSize;
+    private byte[] _buffer;
+    private int _length;
+
+    public RespCommandBuffer(int initialSize = 256 * 1024)
+    {
+        _initialSize = initialSize;
+        _buffer = ArrayPool<byte>.Shared.Rent(initialSize);
+    }
+
+    public int Length => _length;
+
+    public ReadOnlyMemory<byte> Written => _buffer.AsMemory(0, _length);
+
+    /// <summary>Empties the buffer; one that grew for a big payload goes back to the pool so the growth is not kept.</summary>
+    public void Clear()
+    {
+        _length = 0;
+        if (_buffer.Length > ShrinkAbove)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(_initialSize);
+        }
+    }
+
+    public void BeginCommand(int argumentCount) => WriteHeader((byte)'*', argumentCount);
+
+    public void Bulk(ReadOnlySpan<byte> value)
+    {
+        WriteHeader((byte)'$', value.Length);
+        Ensure(value.Length + 2);
+        value.CopyTo(_buffer.AsSpan(_length));
+        _length += value.Length;
+        _buffer[_length++] = (byte)'\r';
+        _buffer[_length++] = (byte)'\n';
+    }
+
+    /// <summary>An ASCII argument such as a command name or option.</summary>
+    public void Bulk(string ascii)
+    {
+        WriteHeader((byte)'$', ascii.Length);
+        Ensure(ascii.Length + 2);
+        _length += Encoding.ASCII.GetBytes(ascii, _buffer.AsSpan(_length));
+        _buffer[_length++] = (byte)'\r';
+        _buffer[_length++] = (byte)'\n';
+    }
+
+    public void Bulk(long number)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        Utf8Formatter.TryFormat(number, digits, out int written);
+        Bulk(digits[..written]);
+    }
+
+    /// <summary>A whole command given as its arguments.</summary>
+    public void Command(IReadOnlyList<byte[]> arguments)
+    {
+        BeginCommand(arguments.Count);
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            Bulk(arguments[i]);
+        }
+    }
+
+    private void WriteHeader(byte prefix, long count)
+    {
+        Ensure(MaxHeaderLength);
+        _buffer[_length++] = prefix;
+        Utf8Formatter.TryFormat(count, _buffer.AsSpan(_length), out int written);
+        _length += written;
+        _buffer[_length++] = (byte)'\r';
+        _buffer[_length++] = (byte)'\n';
+    }
+
+    private void Ensure(int more)
+    {
+        if (_length + more <= _buffer.Length)
+        {
+            return;
+        }
+
+        byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + more));
+        _buffer.AsSpan(0, _length).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = bigger;
+    }
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+        _length = 0;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text;
+
+namespace Dcsd.Redis.Restore;
+
+/// <summary>
+/// Names of the temporary keys big values are built in before RENAME. The name carries a hash tag chosen so the
+/// temporary key lands in the same cluster slot as the real key (RENAME across slots fails in a cluster).
+/// </summary>
+internal static class TemporaryKeys
+{
+    private const string Prefix = "dcsd-restore-tmp:";
+
+    // For every slot, the shortest numeric tag (decimal text) that hashes to it: computed once, 16384 small strings.
+    private static readonly Lazy<string[]> TagForSlot = new(BuildTagTable);
+
+    public static byte[] For(byte[] key, long sequence)
+    {
+        string tag = TagForSlot.Value[ClusterSlot.Of(key)];
+        return Encoding.ASCII.GetBytes($"{Prefix}{{{tag}}}:{sequence}");
+    }
+
+    private static string[] BuildTagTable()
+    {
+        var table = new string?[ClusterSlot.Count];
+        int found = 0;
+        for (int candidate = 0; found < ClusterSlot.Count; candidate++)
+        {
+            string text = candidate.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            int slot = ClusterSlot.OfTag(Encoding.ASCII.GetBytes(text));
+            if (table[slot] is null)
+            {
+                table[slot] = text;
+                found++;
+            }
+        }
+
+        return table!;
+    }
+}
+
+/// <summary>Redis Cluster key slots: CRC16-XMODEM of the key, or of its first non-empty {hash tag}, mod 16384.</summary>
+internal static class ClusterSlot
+{
+    public const int Count = 16384;
+
+    public static int Of(ReadOnlySpan<byte> key)
+    {
+        int open = key.IndexOf((byte)'{');
+        if (open >= 0)
+        {
+            int close = key[(open + 1)..].IndexOf((byte)'}');
+            if (close > 0)
+            {
+                return OfTag(key.Slice(open + 1, close));
+            }
+        }
+
+        return OfTag(key);
+    }
+
+    public static int OfTag(ReadOnlySpan<byte> bytes)
+    {
+        ushort crc = 0;
+        foreach (byte b in bytes)
+        {
+            crc ^= (ushort)(b << 8);
+            for (int bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 0x8000) != 0 ? (ushort)((crc << 1) ^ 0x1021) : (ushort)(crc << 1);
+            }
+        }
+
+        return crc & (Count - 1);
+    }
+}
