@@ -10,6 +10,11 @@ internal sealed class RestoreService(RestoreRepository restores, BackupRepositor
 {
     public async Task<RestoreRecord> StartAsync(InstanceRecord instance, string? backupId, string? remark, CancellationToken cancellationToken)
     {
+        if (instance.CacheMode == CacheModes.Single)
+        {
+            throw new DcsException(DcsErrors.SingleNodeNotSupported);
+        }
+
         if (string.IsNullOrEmpty(backupId))
         {
             throw new DcsException(DcsErrors.InvalidParameter("backup_id"));
@@ -29,11 +34,6 @@ internal sealed class RestoreService(RestoreRepository restores, BackupRepositor
         if (backup.Status != BackupStatus.Succeed || backup.Manifest is null)
         {
             throw new DcsException(DcsErrors.BackupNotRestorable);
-        }
-
-        if (instance.CacheMode == CacheModes.Single)
-        {
-            throw new DcsException(DcsErrors.SingleNodeNotSupported);
         }
 
         if (instance.Status == InstanceStatus.Restoring)
