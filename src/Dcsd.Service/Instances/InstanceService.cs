@@ -10,7 +10,7 @@ namespace Dcsd.Service.Instances;
 /// <summary>Creates and deletes instances: validates the DCS request, records it, and brings its nodes up in the background.</summary>
 internal sealed class InstanceService(
     InstanceRepository instances,
-    BackupRepository backups,
+    DcsdDatabase database,
     LocalInstanceProvider provider,
     InstanceReadiness readiness,
     RedisAdmin admin,
@@ -36,9 +36,9 @@ internal sealed class InstanceService(
         await instances.DeleteAsync(instance.Id, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<bool> IsBackupRunningAsync(string instanceId, CancellationToken cancellationToken) =>
-        (await backups.ListByStatusAsync([BackupStatus.Waiting, BackupStatus.Backuping], cancellationToken).ConfigureAwait(false))
-            .Any(b => b.InstanceId == instanceId);
+    /// <summary>The backup or restore waiting or running on the instance, if any.</summary>
+    public Task<ActiveJob> ActiveJobAsync(string instanceId, CancellationToken cancellationToken) =>
+        InstanceJobGate.FindActiveAsync(database, instanceId, cancellationToken);
 
     private async Task BringUpAsync(InstanceRecord instance)
     {

@@ -15,6 +15,12 @@ internal enum ActiveJob
 /// </summary>
 internal static class InstanceJobGate
 {
+    public static async Task<ActiveJob> FindActiveAsync(DcsdDatabase database, string instanceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await FindActiveAsync(connection, instanceId, cancellationToken).ConfigureAwait(false);
+    }
+
     public static async Task<ActiveJob> FindActiveAsync(SqliteConnection connection, string instanceId, CancellationToken cancellationToken)
     {
         await using var command = connection.Command(

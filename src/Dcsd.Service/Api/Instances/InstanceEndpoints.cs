@@ -43,7 +43,7 @@ internal static class InstanceEndpoints
         var views = new List<InstanceView>();
         foreach (var instance in matching.Skip(paging.Offset).Take(paging.Limit))
         {
-            views.Add(InstanceView.From(instance, await service.IsBackupRunningAsync(instance.Id, cancellationToken).ConfigureAwait(false)));
+            views.Add(InstanceView.From(instance, await service.ActiveJobAsync(instance.Id, cancellationToken).ConfigureAwait(false)));
         }
 
         return Results.Json(new { instance_num = matching.Count, instances = views }, DcsJson.Options);
@@ -53,16 +53,19 @@ internal static class InstanceEndpoints
         string projectId, string instanceId, InstanceRepository instances, InstanceService service, CancellationToken cancellationToken)
     {
         var instance = await FindAsync(instances, projectId, instanceId, cancellationToken).ConfigureAwait(false);
-        return Results.Json(InstanceView.From(instance, await service.IsBackupRunningAsync(instance.Id, cancellationToken).ConfigureAwait(false)), DcsJson.Options);
+        return Results.Json(InstanceView.From(instance, await service.ActiveJobAsync(instance.Id, cancellationToken).ConfigureAwait(false)), DcsJson.Options);
     }
 
     private static async Task<IResult> DeleteAsync(
         string projectId, string instanceId, InstanceRepository instances, InstanceService service, CancellationToken cancellationToken)
     {
         var instance = await FindAsync(instances, projectId, instanceId, cancellationToken).ConfigureAwait(false);
-        if (await service.IsBackupRunningAsync(instance.Id, cancellationToken).ConfigureAwait(false))
+        switch (await service.ActiveJobAsync(instance.Id, cancellationToken).ConfigureAwait(false))
         {
-            throw new DcsException(DcsErrors.BackupRunning);
+            case ActiveJob.Backup:
+                throw new DcsException(DcsErrors.BackupRunning);
+            case ActiveJob.Restore:
+                throw new DcsException(DcsErrors.RestoreRunning);
         }
 
         await service.DeleteAsync(instance, cancellationToken).ConfigureAwait(false);

@@ -30,7 +30,7 @@ internal sealed record InstanceView(
     string CreatedAt,
     [property: JsonPropertyName("instance_backup_policy")] object? InstanceBackupPolicy)
 {
-    public static InstanceView From(InstanceRecord instance, bool backupRunning)
+    public static InstanceView From(InstanceRecord instance, ActiveJob activeJob)
     {
         var master = instance.Master;
         bool whole = instance.Capacity >= 1 && Math.Abs(instance.Capacity - Math.Round(instance.Capacity)) < 1e-9;
@@ -45,7 +45,12 @@ internal sealed record InstanceView(
             whole ? (int)instance.Capacity : 0,
             whole ? null : instance.Capacity.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture),
             instance.Status,
-            backupRunning ? "BACKUPING" : null,
+            activeJob switch
+            {
+                ActiveJob.Backup => "BACKUPING",
+                ActiveJob.Restore => "RESTORING",
+                _ => null,
+            },
             "normal",
             master is { Port: > 0 } ? "127.0.0.1" : null,
             master is { Port: > 0 } ? master.Port : null,
