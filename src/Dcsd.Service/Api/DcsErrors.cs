@@ -28,6 +28,18 @@ internal static class DcsErrors
     public static readonly DcsError BodyTooLarge = new(413, "DCS.4062", "111400062", "Invalid body parameter in the request.");
     public static readonly DcsError Internal = new(500, "DCS.5000", "111500000", "Internal service error.");
 
+    /// <summary>Refuses an operation while a backup (DCS.4096) or restore (DCS.4097) of the instance is waiting or running.</summary>
+    public static void ThrowIfBusy(Store.ActiveJob activeJob)
+    {
+        switch (activeJob)
+        {
+            case Store.ActiveJob.Backup:
+                throw new DcsException(BackupRunning);
+            case Store.ActiveJob.Restore:
+                throw new DcsException(RestoreRunning);
+        }
+    }
+
     /// <summary>"Invalid {0} parameter in the request." (DCS.4062), naming the offending field.</summary>
     public static DcsError InvalidParameter(string name) => new(400, "DCS.4062", "111400062", $"Invalid {name} parameter in the request.");
 

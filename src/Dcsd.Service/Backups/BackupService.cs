@@ -42,13 +42,7 @@ internal sealed class BackupService(BackupRepository backups, JobQueue<BackupRec
             CreatedAt = now,
             UpdatedAt = now,
         };
-        switch (await backups.TryInsertExclusiveAsync(record, cancellationToken).ConfigureAwait(false))
-        {
-            case ActiveJob.Backup:
-                throw new DcsException(DcsErrors.BackupRunning);
-            case ActiveJob.Restore:
-                throw new DcsException(DcsErrors.RestoreRunning);
-        }
+        DcsErrors.ThrowIfBusy(await backups.TryInsertExclusiveAsync(record, cancellationToken).ConfigureAwait(false));
 
         queue.Enqueue(record.Id);
         return record;

@@ -60,13 +60,7 @@ internal sealed class RestoreService(RestoreRepository restores, BackupRepositor
             CreatedAt = now,
             UpdatedAt = now,
         };
-        switch (await restores.TryInsertExclusiveAsync(record, cancellationToken).ConfigureAwait(false))
-        {
-            case ActiveJob.Backup:
-                throw new DcsException(DcsErrors.BackupRunning);
-            case ActiveJob.Restore:
-                throw new DcsException(DcsErrors.RestoreRunning);
-        }
+        DcsErrors.ThrowIfBusy(await restores.TryInsertExclusiveAsync(record, cancellationToken).ConfigureAwait(false));
 
         queue.Enqueue(record.Id);
         return record;

@@ -73,29 +73,9 @@ internal sealed class BackupRepository(DcsdDatabase database)
     }
 
     /// <summary>One page of an instance's backups, newest first, and the exact number of matching records.</summary>
-    public async Task<(long Total, List<BackupRecord> Page)> ListAsync(
-        string projectId, string instanceId, DateTimeOffset? from, DateTimeOffset? to, int offset, int limit, CancellationToken cancellationToken)
-    {
-        const string Filter = "WHERE project_id = $project AND instance_id = $instance AND created_at >= $from AND created_at <= $to";
-        (string, object?)[] parameters =
-        [
-            ("$project", projectId),
-            ("$instance", instanceId),
-            ("$from", (from ?? DateTimeOffset.MinValue).ToUnixMs()),
-            ("$to", (to ?? DateTimeOffset.MaxValue).ToUnixMs()),
-            ("$offset", offset),
-            ("$limit", limit),
-        ];
-        long total;
-        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
-        await using (var count = connection.Command($"SELECT COUNT(*) FROM backups {Filter}", parameters))
-        {
-            total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
-
-        var page = await QueryAsync($"{Filter} ORDER BY created_at DESC, id LIMIT $limit OFFSET $offset", cancellationToken, parameters).ConfigureAwait(false);
-        return (total, page);
-    }
+    public Task<(long Total, List<BackupRecord> Page)> ListAsync(
+        string projectId, string instanceId, DateTimeOffset? from, DateTimeOffset? to, int offset, int limit, CancellationToken cancellationToken) =>
+        database.PageAsync("backups", Columns, Read, projectId, instanceId, from, to, offset, limit, cancellationToken);
 
     public Task<List<BackupRecord>> ListByStatusAsync(IReadOnlyList<string> statuses, CancellationToken cancellationToken) =>
         QueryAsync(
@@ -106,19 +86,8 @@ internal sealed class BackupRepository(DcsdDatabase database)
     public Task<List<BackupRecord>> ListForInstanceAsync(string instanceId, CancellationToken cancellationToken) =>
         QueryAsync("WHERE instance_id = $instance ORDER BY created_at", cancellationToken, ("$instance", instanceId));
 
-    private async Task<List<BackupRecord>> QueryAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command($"SELECT {Columns} FROM backups {where}", parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var result = new List<BackupRecord>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(Read(reader));
-        }
-
-        return result;
-    }
+    private Task<List<BackupRecord>> QueryAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        database.QueryAsync($"SELECT {Columns} FROM backups {where}", Read, cancellationToken, parameters);
 
     private static (string, object?)[] Parameters(BackupRecord b) =>
     [

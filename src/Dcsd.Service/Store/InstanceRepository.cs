@@ -79,19 +79,8 @@ internal sealed class InstanceRepository(DcsdDatabase database, SecretProtector 
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<List<InstanceRecord>> QueryAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command($"SELECT {Columns} FROM instances {where}", parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var result = new List<InstanceRecord>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(Read(reader));
-        }
-
-        return result;
-    }
+    private Task<List<InstanceRecord>> QueryAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        database.QueryAsync($"SELECT {Columns} FROM instances {where}", Read, cancellationToken, parameters);
 
     private InstanceRecord Read(SqliteDataReader reader) => new()
     {

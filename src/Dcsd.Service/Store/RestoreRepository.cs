@@ -56,46 +56,15 @@ internal sealed class RestoreRepository(DcsdDatabase database)
     }
 
     /// <summary>One page of an instance's restores, newest first, and the exact number of matching records.</summary>
-    public async Task<(long Total, List<RestoreRecord> Page)> ListAsync(
-        string projectId, string instanceId, DateTimeOffset? from, DateTimeOffset? to, int offset, int limit, CancellationToken cancellationToken)
-    {
-        const string Filter = "WHERE project_id = $project AND instance_id = $instance AND created_at >= $from AND created_at <= $to";
-        (string, object?)[] parameters =
-        [
-            ("$project", projectId),
-            ("$instance", instanceId),
-            ("$from", (from ?? DateTimeOffset.MinValue).ToUnixMs()),
-            ("$to", (to ?? DateTimeOffset.MaxValue).ToUnixMs()),
-            ("$offset", offset),
-            ("$limit", limit),
-        ];
-        long total;
-        await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
-        await using (var count = connection.Command($"SELECT COUNT(*) FROM restores {Filter}", parameters))
-        {
-            total = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
-
-        var page = await QueryAsync($"{Filter} ORDER BY created_at DESC, id LIMIT $limit OFFSET $offset", cancellationToken, parameters).ConfigureAwait(false);
-        return (total, page);
-    }
+    public Task<(long Total, List<RestoreRecord> Page)> ListAsync(
+        string projectId, string instanceId, DateTimeOffset? from, DateTimeOffset? to, int offset, int limit, CancellationToken cancellationToken) =>
+        database.PageAsync("restores", Columns, Read, projectId, instanceId, from, to, offset, limit, cancellationToken);
 
     public Task<List<RestoreRecord>> ListByStatusAsync(string status, CancellationToken cancellationToken) =>
         QueryAsync("WHERE status = $status ORDER BY created_at", cancellationToken, ("$status", status));
 
-    private async Task<List<RestoreRecord>> QueryAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.Command($"SELECT {Columns} FROM restores {where}", parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var result = new List<RestoreRecord>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(Read(reader));
-        }
-
-        return result;
-    }
+    private Task<List<RestoreRecord>> QueryAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        database.QueryAsync($"SELECT {Columns} FROM restores {where}", Read, cancellationToken, parameters);
 
     private static (string, object?)[] Parameters(RestoreRecord r) =>
     [

@@ -60,13 +60,7 @@ internal static class InstanceEndpoints
         string projectId, string instanceId, InstanceRepository instances, InstanceService service, CancellationToken cancellationToken)
     {
         var instance = await FindAsync(instances, projectId, instanceId, cancellationToken).ConfigureAwait(false);
-        switch (await service.ActiveJobAsync(instance.Id, cancellationToken).ConfigureAwait(false))
-        {
-            case ActiveJob.Backup:
-                throw new DcsException(DcsErrors.BackupRunning);
-            case ActiveJob.Restore:
-                throw new DcsException(DcsErrors.RestoreRunning);
-        }
+        DcsErrors.ThrowIfBusy(await service.ActiveJobAsync(instance.Id, cancellationToken).ConfigureAwait(false));
 
         await service.DeleteAsync(instance, cancellationToken).ConfigureAwait(false);
         return Results.NoContent();
