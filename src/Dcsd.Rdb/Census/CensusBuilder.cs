@@ -28,6 +28,8 @@ internal sealed class CensusBuilder
         public long Empty;
     }
 
+    // Hot path of every verification: compile optimized at once instead of running tier-0 code through a short CLI run.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Add(RdbParser parser, long elements, long size)
     {
         int db = parser.Database;
