@@ -34,8 +34,14 @@ public static class RdbVerifier
         var census = new CensusBuilder(options.LargestKeys, (options.Now ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds());
         parser.ReadHeader();
         int sinceCancellationCheck = 0;
-        while (parser.NextKey())
+        while (true)
         {
+            parser.SkipShortStringRun(census);
+            if (!parser.NextKey())
+            {
+                break;
+            }
+
             long elements = parser.SkipValue();
             census.Add(parser, elements, parser.Input.Offset - parser.KeyOffset);
             if (++sinceCancellationCheck == 4096)

@@ -314,6 +314,12 @@ internal sealed class RdbInput : IDisposable
         return span;
     }
 
+    /// <summary>The bytes already in the buffer and not yet consumed (valid until the next read).</summary>
+    public ReadOnlySpan<byte> Buffered => new(_buffer, _pos, _end - _pos);
+
+    /// <summary>Consumes <paramref name="count"/> bytes of <see cref="Buffered"/>.</summary>
+    public void Advance(int count) => _pos += count;
+
     /// <summary>Fast path for the most common RDB string: raw, under 64 bytes, already in the buffer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryReadShortRawString(out ReadOnlySpan<byte> value)
