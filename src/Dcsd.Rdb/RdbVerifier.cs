@@ -30,7 +30,7 @@ public static class RdbVerifier
             MaxBlobValidationBytes = options.MaxBlobValidationBytes,
             MaxInMemoryBytes = options.MaxInMemoryBytes,
         };
-        using var parser = new RdbParser(rdb, settings);
+        using var parser = new RdbParser(rdb, settings, cancellationToken);
         var census = new CensusBuilder(options.LargestKeys, (options.Now ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds());
         parser.ReadHeader();
         int sinceCancellationCheck = 0;

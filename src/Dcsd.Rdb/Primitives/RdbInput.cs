@@ -34,9 +34,12 @@ internal sealed class RdbInput : IDisposable
     private long _captureLimit;
     private bool _captureOverflowed;
 
-    public RdbInput(Stream stream, int bufferSize = DefaultBufferSize)
+    private readonly CancellationToken _cancellationToken;
+
+    public RdbInput(Stream stream, int bufferSize = DefaultBufferSize, CancellationToken cancellationToken = default)
     {
         _stream = stream;
+        _cancellationToken = cancellationToken;
         _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         _spare = ArrayPool<byte>.Shared.Rent(bufferSize);
     }
@@ -90,6 +93,8 @@ internal sealed class RdbInput : IDisposable
             throw new InvalidOperationException("read larger than the input buffer");
         }
 
+        // Checked once per block, so even a single gigabyte value can be cancelled.
+        _cancellationToken.ThrowIfCancellationRequested();
         bool handedOff = FlushConsumed(handOffCrc: true);
         int remaining = _end - _pos;
         if (handedOff)

@@ -27,10 +27,10 @@ internal sealed partial class RdbParser : IDisposable
     private readonly ScratchBuffer _keyScratch = new(256);
     private int _keyLength;
 
-    public RdbParser(Stream stream, RdbParserSettings settings)
+    public RdbParser(Stream stream, RdbParserSettings settings, CancellationToken cancellationToken = default)
     {
         Settings = settings;
-        Input = new RdbInput(stream, settings.InputBufferSize);
+        Input = new RdbInput(stream, settings.InputBufferSize, cancellationToken);
     }
 
     public RdbParserSettings Settings { get; }
