@@ -17,7 +17,10 @@ internal sealed class RdbInput : IDisposable
     private byte[] _buffer;
     private byte[] _spare;       // the other half of the double buffer, while the CRC worker may still read it
     private Task _spareCrc = Task.CompletedTask;
-    private Task _crcChain = Task.CompletedTask;
+    private Task _lastHandOff = Task.CompletedTask;
+
+    // CRCs of handed-off parts, computed independently on worker threads and folded in order with Crc64.Combine.
+    private readonly Queue<(Task<ulong> Crc, int Length)> _pendingCrcs = new();
     private int _pos;
     private int _end;
     private long _bufferStart;   // absolute stream offset of _buffer[0]
@@ -103,7 +106,7 @@ internal sealed class RdbInput : IDisposable
             _spareCrc.Wait();
             Buffer.BlockCopy(_buffer, _pos, _spare, 0, remaining);
             (_buffer, _spare) = (_spare, _buffer);
-            _spareCrc = _crcChain;
+            _spareCrc = _lastHandOff;
             _bufferStart += _pos;
             _pos = 0;
             _end = remaining;
@@ -137,8 +140,8 @@ internal sealed class RdbInput : IDisposable
 
     /// <summary>
     /// Folds consumed bytes into the CRC and the capture before they leave the buffer. With
-    /// <paramref name="handOffCrc"/> a big enough consumed block goes to the CRC worker, which runs
-    /// alongside the parser (blocks are chained, so the CRC stays sequential); returns true if it did.
+    /// <paramref name="handOffCrc"/> a big enough consumed block goes to CRC workers, which run alongside
+    /// the parser (their results are combined in order); returns true if it did.
     /// </summary>
     private bool FlushConsumed(bool handOffCrc = false)
     {
@@ -147,19 +150,22 @@ internal sealed class RdbInput : IDisposable
         {
             if (handOffCrc && _pos - _crcPos >= ParallelCrcMinimum)
             {
+                // Two halves on two workers: the CRC keeps up with the parser even for files of huge values.
                 byte[] block = _buffer;
                 int start = _crcPos;
                 int length = _pos - _crcPos;
-                _crcChain = _crcChain.ContinueWith(
-                    _ => _crc = Crc64.Update(_crc, block.AsSpan(start, length)),
-                    CancellationToken.None,
-                    TaskContinuationOptions.ExecuteSynchronously,
-                    TaskScheduler.Default);
+                int half = (length / 2) & ~7;
+                Task<ulong> first = Task.Run(() => Crc64.Compute(block.AsSpan(start, half)));
+                Task<ulong> second = Task.Run(() => Crc64.Compute(block.AsSpan(start + half, length - half)));
+                _pendingCrcs.Enqueue((first, half));
+                _pendingCrcs.Enqueue((second, length - half));
+                _lastHandOff = Task.WhenAll(first, second);
+                FoldCrcs(waitForAll: false);
                 handedOff = true;
             }
             else
             {
-                _crcChain.Wait();
+                FoldCrcs(waitForAll: true);
                 _crc = Crc64.Update(_crc, _buffer.AsSpan(_crcPos, _pos - _crcPos));
             }
 
@@ -177,13 +183,23 @@ internal sealed class RdbInput : IDisposable
 
     private const int ParallelCrcMinimum = 256 * 1024;
 
+    /// <summary>Folds the CRCs of handed-off parts into the running CRC, in order.</summary>
+    private void FoldCrcs(bool waitForAll)
+    {
+        while (_pendingCrcs.Count > 0 && (waitForAll || _pendingCrcs.Peek().Crc.IsCompleted))
+        {
+            (Task<ulong> part, int length) = _pendingCrcs.Dequeue();
+            _crc = Crc64.Combine(_crc, part.Result, length);
+        }
+    }
+
     // ---- CRC -------------------------------------------------------------------------------
 
     /// <summary>Stops the CRC after the EOF opcode and returns the CRC of everything consumed so far.</summary>
     public ulong FinishCrc()
     {
         FlushConsumed();
-        _crcChain.Wait();
+        FoldCrcs(waitForAll: true);
         _crcActive = false;
         return _crc;
     }
@@ -442,7 +458,8 @@ internal sealed class RdbInput : IDisposable
         if (_buffer.Length > 0)
         {
             // The CRC worker may still be reading a block: let it finish before the buffers go back to the pool.
-            _crcChain.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
+            _lastHandOff.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
+            _spareCrc.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
             ArrayPool<byte>.Shared.Return(_buffer);
             ArrayPool<byte>.Shared.Return(_spare);
             _buffer = [];
