@@ -67,6 +67,16 @@ public sealed class BigValueTests
     }
 
     [Fact]
+    public async Task Verification_of_a_huge_value_can_be_cancelled_midway()
+    {
+        var block = new byte[1 << 20];
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => RdbVerifier.VerifyAsync(new GeneratedRdbStream(BigStringRdb(64 * OneGigabyte, block)), null, cancellation.Token));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public void Decoding_a_big_string_streams_it_in_bounded_pieces()
     {
         long size = 128L << 20;

@@ -32,4 +32,20 @@ public sealed class Crc64Tests
             Assert.Equal(whole, Crc64.Update(Crc64.Compute(data.AsSpan(0, split)), data.AsSpan(split)));
         }
     }
+
+    [Fact]
+    public void Combine_joins_the_crcs_of_two_parts()
+    {
+        var random = new Random(9);
+        foreach (int total in new[] { 0, 1, 7, 8, 9, 100, 4096, 100_003 })
+        {
+            var data = new byte[total];
+            random.NextBytes(data);
+            ulong whole = Crc64.Compute(data);
+            foreach (int split in new[] { 0, total / 3, total / 2, total })
+            {
+                Assert.Equal(whole, Crc64.Combine(Crc64.Compute(data.AsSpan(0, split)), Crc64.Compute(data.AsSpan(split)), total - split));
+            }
+        }
+    }
 }

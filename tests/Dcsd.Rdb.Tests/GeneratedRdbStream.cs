@@ -75,8 +75,17 @@ internal sealed class GeneratedRdbStream : Stream
         base.Dispose(disposing);
     }
 
+    /// <summary>An RDB length in the 32-bit form, or the 64-bit form when it does not fit.</summary>
     public static byte[] Length32(long value)
     {
+        if (value > uint.MaxValue)
+        {
+            var wide = new byte[9];
+            wide[0] = 0x81;
+            BinaryPrimitives.WriteUInt64BigEndian(wide.AsSpan(1), (ulong)value);
+            return wide;
+        }
+
         var bytes = new byte[5];
         bytes[0] = 0x80;
         BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(1), (uint)value);

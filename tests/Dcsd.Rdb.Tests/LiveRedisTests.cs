@@ -55,6 +55,27 @@ public sealed class LiveRedisTests : IClassFixture<LiveDataset>
         Assert.True(census.Largest[0].Size > 3_000_000);
     }
 
+    [Fact]
+    public void Fast_path_and_general_path_agree()
+    {
+        // LargestKeys = 0 lets the small-string fast path take nearly every key; a huge top-N forces the general path.
+        RdbCensus fast = RdbVerifier.Verify(new MemoryStream(_data.Rdb), new RdbVerifyOptions { LargestKeys = 0 });
+        RdbCensus general = RdbVerifier.Verify(new MemoryStream(_data.Rdb), new RdbVerifyOptions { LargestKeys = 100_000 });
+        Assert.Equal(general.TotalKeys, fast.TotalKeys);
+        Assert.Equal(general.Types, fast.Types);
+        Assert.Equal(general.Encodings, fast.Encodings);
+        Assert.Equal(
+            general.Databases.Select(d => (d.Db, d.Keys, d.Expires, d.AlreadyExpired, d.EmptyKeys)),
+            fast.Databases.Select(d => (d.Db, d.Keys, d.Expires, d.AlreadyExpired, d.EmptyKeys)));
+        Assert.Equal(general.TotalKeys, general.Largest.Count);
+        Assert.Empty(fast.Largest);
+
+        // A clock set far ahead counts every key with a TTL as already expired.
+        RdbCensus later = RdbVerifier.Verify(new MemoryStream(_data.Rdb), new RdbVerifyOptions { LargestKeys = 0, Now = DateTimeOffset.UtcNow.AddYears(1) });
+        Assert.All(later.Databases, d => Assert.Equal(d.Expires, d.AlreadyExpired));
+        Assert.True(later.Databases.Sum(d => d.AlreadyExpired) > 20);
+    }
+
     /// <summary>
     /// Hashtable-encoded values are written in dict iteration order, which incremental rehashing changes between
     /// SAVE and a later DUMP: for those the content is compared, not the bytes.

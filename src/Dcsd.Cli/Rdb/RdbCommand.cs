@@ -83,7 +83,7 @@ internal static class RdbCommand
         string checksum = census.ChecksumVerified ? "CRC64 ok" : census.Checksum is null ? "no CRC64 (RDB < 5)" : "CRC64 disabled (0)";
         string functions = census.Functions > 0 ? string.Create(CultureInfo.InvariantCulture, $", {census.Functions} function librar{(census.Functions == 1 ? "y" : "ies")}") : string.Empty;
         return string.Create(CultureInfo.InvariantCulture,
-            $"OK RDB v{census.RdbVersion}{(census.RedisVersion is null ? string.Empty : $" (redis {census.RedisVersion})")}: {census.TotalKeys} keys in {census.Databases.Count} db(s){functions}, {census.Bytes} bytes, {checksum}");
+            $"OK {(census.Flavor == "redis" ? string.Empty : "Valkey ")}RDB v{census.RdbVersion}{(census.RedisVersion is null ? string.Empty : $" ({census.Flavor} {census.RedisVersion})")}: {census.TotalKeys} keys in {census.Databases.Count} db(s){functions}, {census.Bytes} bytes, {checksum}");
     }
 
     private static string Report(RdbCensus census)

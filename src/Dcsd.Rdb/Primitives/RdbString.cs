@@ -34,6 +34,8 @@ internal readonly struct RdbStringHeader
 /// <summary>Reading, skipping and materializing RDB strings.</summary>
 internal static class RdbString
 {
+    // Hot path of every verification: compile optimized at once instead of running tier-0 code through a short CLI run.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static RdbStringHeader ReadHeader(RdbInput input)
     {
         long start = input.Offset;
@@ -80,6 +82,8 @@ internal static class RdbString
     }
 
     /// <summary>Skips a string; LZF data is still checked (in constant memory).</summary>
+    // Hot path of every verification: compile optimized at once instead of running tier-0 code through a short CLI run.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Skip(RdbInput input)
     {
         RdbStringHeader header = ReadHeader(input);
@@ -100,6 +104,8 @@ internal static class RdbString
     /// Reads a whole string into <paramref name="destination"/>. Memory grows only as bytes actually arrive,
     /// so a corrupt huge length fails with "end of file" instead of a huge allocation.
     /// </summary>
+    // Hot path of every verification: compile optimized at once instead of running tier-0 code through a short CLI run.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Span<byte> Read(RdbInput input, ScratchBuffer destination, ScratchBuffer lzfInput, long maxBytes, string what)
     {
         long start = input.Offset;
@@ -107,6 +113,8 @@ internal static class RdbString
         return Read(input, header, start, destination, lzfInput, maxBytes, what);
     }
 
+    // Hot path of every verification: compile optimized at once instead of running tier-0 code through a short CLI run.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static Span<byte> Read(RdbInput input, RdbStringHeader header, long start, ScratchBuffer destination, ScratchBuffer lzfInput, long maxBytes, string what)
     {
         if (header.Length > maxBytes)
@@ -146,6 +154,8 @@ internal static class RdbString
         }
     }
 
+    // Hot path of every verification: compile optimized at once instead of running tier-0 code through a short CLI run.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void ReadGrowing(RdbInput input, ScratchBuffer destination, int length)
     {
         int filled = 0;

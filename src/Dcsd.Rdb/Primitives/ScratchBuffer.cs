@@ -18,13 +18,17 @@ internal sealed class ScratchBuffer : IDisposable
     }
 
     /// <summary>Grows to at least <paramref name="length"/> bytes, keeping the first <paramref name="keep"/> bytes.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Ensure(int length, int keep = 0)
     {
-        if (_array.Length >= length)
+        if (_array.Length < length)
         {
-            return;
+            Grow(length, keep);
         }
+    }
 
+    private void Grow(int length, int keep)
+    {
         int size = (int)Math.Min(Math.Max((long)length, (long)_array.Length * 2), System.Array.MaxLength);
         byte[] bigger = ArrayPool<byte>.Shared.Rent(size);
         _array.AsSpan(0, keep).CopyTo(bigger);

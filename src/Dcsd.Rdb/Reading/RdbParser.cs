@@ -27,10 +27,10 @@ internal sealed partial class RdbParser : IDisposable
     private readonly ScratchBuffer _keyScratch = new(256);
     private int _keyLength;
 
-    public RdbParser(Stream stream, RdbParserSettings settings)
+    public RdbParser(Stream stream, RdbParserSettings settings, CancellationToken cancellationToken = default)
     {
         Settings = settings;
-        Input = new RdbInput(stream, settings.InputBufferSize);
+        Input = new RdbInput(stream, settings.InputBufferSize, cancellationToken);
     }
 
     public RdbParserSettings Settings { get; }
@@ -138,6 +138,8 @@ internal sealed partial class RdbParser : IDisposable
     /// <summary>
     /// Processes opcodes up to the next key and reads that key. Returns false after the EOF opcode and the checksum.
     /// </summary>
+    // Hot path of every verification: compile optimized at once instead of running tier-0 code through a short CLI run.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool NextKey()
     {
         ExpireAtMs = null;
@@ -245,8 +247,17 @@ internal sealed partial class RdbParser : IDisposable
         }
     }
 
+    // Hot path of every verification: compile optimized at once instead of running tier-0 code through a short CLI run.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ReadKey()
     {
+        if (Input.TryReadShortRawString(out ReadOnlySpan<byte> shortKey))
+        {
+            shortKey.CopyTo(_keyScratch.Array);
+            _keyLength = shortKey.Length;
+            return;
+        }
+
         _keyLength = RdbString.Read(Input, _keyScratch, LzfScratch, Settings.MaxInMemoryBytes, "key").Length;
     }
 
