@@ -11,7 +11,7 @@ namespace Dcsd.Service.Backups;
 internal static class VerifiedSnapshot
 {
     // Bounds how far the transfer may run ahead of the parser; the parser is much faster than any transfer.
-    private const long PipeBufferBytes = 16L << 20;
+    private const long PipeBufferBytes = 64L << 20;
 
     public static async Task<(SnapshotResult Snapshot, RdbCensus Census)> TakeAsync(
         SnapshotSource source, Stream destination, IProgress<long>? bytesReceived, CancellationToken cancellationToken)
