@@ -26,6 +26,9 @@ internal static class VerifiedSnapshot
             },
             CancellationToken.None);
 
+        // A defect found mid-stream makes the rest of the transfer pointless: stop it.
+        _ = verification.ContinueWith(_ => linked.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
         SnapshotResult snapshot;
         try
         {
@@ -41,9 +44,14 @@ internal static class VerifiedSnapshot
             {
                 await verification.ConfigureAwait(false);
             }
+            catch (RdbFormatException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The parser saw the defect first and stopped the transfer: the defect is the reason.
+                throw;
+            }
             catch (Exception)
             {
-                // The transfer's own error is the one that explains the failure.
+                // Otherwise the transfer's own error is the one that explains the failure.
             }
 
             throw;
