@@ -62,7 +62,12 @@ internal sealed class RestoreRunner(
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            string reason = ex is RestoreFailedException or RestoreException or RestoreKeyCountException ? ex.Message : "internal error (" + ex.GetType().Name + "), see the dcsd log";
+            string reason = ex switch
+            {
+                RestoreFailedException or RestoreException or RestoreKeyCountException => ex.Message,
+                BackupFileNotFoundException => "the backup's file is missing from the store",
+                _ => "internal error (" + ex.GetType().Name + "), see the dcsd log",
+            };
             if (reason.StartsWith("internal error", StringComparison.Ordinal))
             {
                 Log.RestoreCrashed(logger, ex, restore.Id);

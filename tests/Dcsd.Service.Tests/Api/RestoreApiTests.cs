@@ -109,6 +109,23 @@ public sealed class RestoreApiTests : IAsyncLifetime
         Assert.Equal((400, "DCS.4086"), (s8, (string)e8!["error_code"]!));
     }
 
+    [Fact]
+    public async Task A_restore_that_cannot_finish_is_failed_with_its_reason_and_the_instance_runs_again()
+    {
+        var instance = await _dcsd.CreateRunningInstanceAsync(password: Password);
+        string id = (string)instance["instance_id"]!;
+        var backup = await _dcsd.OkAsync(HttpMethod.Post, $"/v2/{P}/instances/{id}/backups", "{}");
+        string backupId = (string)backup["backup_id"]!;
+        await _dcsd.WaitBackupAsync(id, backupId);
+        File.Delete(_dcsd.BackupFilePath(id, backupId));
+
+        var restore = await _dcsd.OkAsync(HttpMethod.Post, $"/v1.0/{P}/instances/{id}/restores", $$"""{"backup_id":"{{backupId}}"}""");
+        var record = await WaitRestoreAsync(id, (string)restore["restore_id"]!);
+        Assert.Equal("failed", (string)record["status"]!);
+        Assert.Equal("dcs.08.0007", (string)record["error_code"]!);
+        Assert.Equal("RUNNING", (string)(await _dcsd.WaitInstanceAsync(id, "RUNNING"))["status"]!);
+    }
+
     private async Task<System.Text.Json.Nodes.JsonNode> WaitRestoreAsync(string instanceId, string restoreId)
     {
         var deadline = DateTime.UtcNow.AddSeconds(120);
