@@ -106,6 +106,47 @@ public sealed class BackupApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_source_that_dies_mid_transfer_fails_the_backup_and_leaves_no_file()
+    {
+        var instance = await _dcsd.CreateRunningInstanceAsync();
+        string id = (string)instance["instance_id"]!;
+        await using (var redis = await ConnectAsync(instance))
+        {
+            await SampleData.WriteManyStringsAsync(redis, 100_000, valueSize: 2000);
+        }
+
+        string standbyConf = Path.Combine(_dcsd.DataDirectory, "instances", id, "node-1", "redis.conf");
+        int standbyPort = int.Parse(File.ReadLines(standbyConf).First(l => l.StartsWith("port ", StringComparison.Ordinal))[5..], System.Globalization.CultureInfo.InvariantCulture);
+        var created = await _dcsd.OkAsync(HttpMethod.Post, $"/v2/{P}/instances/{id}/backups", "{}");
+        string backupId = (string)created["backup_id"]!;
+        while ((string)(await _dcsd.FindBackupAsync(id, backupId))["status"]! == "waiting")
+        {
+            await Task.Delay(5);
+        }
+
+        // The standby is the source while it is in sync; take it down the hard way.
+        await Dcsd.Redis.Processes.RedisInlineClient.SendAsync(standbyPort, Password, ["SHUTDOWN", "NOSAVE"]).ContinueWith(_ => { });
+        var record = await _dcsd.WaitBackupAsync(id, backupId);
+        string folder = Path.Combine(_dcsd.DataDirectory, "backups", P, id, backupId);
+        if ((string)record["status"]! == "failed")
+        {
+            Assert.Equal("dcs.08.0001", (string)record["error_code"]!);
+            Assert.Equal("FALSE", (string)record["is_support_restore"]!);
+            Assert.False(Directory.Exists(folder) && Directory.EnumerateFiles(folder).Any(), "a failed backup left files behind");
+        }
+        else
+        {
+            // The transfer beat the shutdown: then the file must be whole.
+            await using var restored = await TestRedis.StartFromRdbAsync(_dcsd.BackupFilePath(id, backupId));
+            Assert.Equal(100_000, await restored.Admin.DatabaseSizeAsync());
+        }
+
+        // The supervisor brings the standby back and the next backup succeeds.
+        var next = await _dcsd.OkAsync(HttpMethod.Post, $"/v2/{P}/instances/{id}/backups", "{}");
+        Assert.Equal("succeed", (string)(await _dcsd.WaitBackupAsync(id, (string)next["backup_id"]!))["status"]!);
+    }
+
+    [Fact]
     public async Task Lists_page_newest_first_with_exact_totals_and_delete_keeps_the_record()
     {
         var instance = await _dcsd.CreateRunningInstanceAsync();
