@@ -16,7 +16,11 @@ internal static class VerifiedSnapshot
     public static async Task<(SnapshotResult Snapshot, RdbCensus Census)> TakeAsync(
         SnapshotSource source, Stream destination, IProgress<long>? bytesReceived, CancellationToken cancellationToken)
     {
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: PipeBufferBytes, resumeWriterThreshold: PipeBufferBytes / 2, useSynchronizationContext: false));
+        var pipe = new Pipe(new PipeOptions(
+            pauseWriterThreshold: PipeBufferBytes,
+            resumeWriterThreshold: PipeBufferBytes / 2,
+            minimumSegmentSize: 256 * 1024,
+            useSynchronizationContext: false));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var verification = Task.Run(
             async () =>
