@@ -22,6 +22,7 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
     private int _commandStart;
     private long _inFlight;
     private int _writerWaiting;
+    private long _wakeAtOrBelow;
     private long _lastReplyTicks = Environment.TickCount64;
     private volatile RestoreException? _fault;
 
@@ -60,7 +61,7 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         while (Volatile.Read(ref _inFlight) > 0)
         {
-            await WaitForRepliesAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForRepliesAsync(0, cancellationToken).ConfigureAwait(false);
         }
 
         ThrowIfFaulted();
@@ -83,17 +84,23 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
             _buffer.Clear();
         }
 
-        while (Volatile.Read(ref _inFlight) > _maxBytesInFlight)
+        // Once the window is full, wait until half of it is answered: waking on every reply would ping-pong the
+        // writer and the reader thread per command.
+        if (Volatile.Read(ref _inFlight) > _maxBytesInFlight)
         {
-            await WaitForRepliesAsync(cancellationToken).ConfigureAwait(false);
+            while (Volatile.Read(ref _inFlight) > _maxBytesInFlight / 2)
+            {
+                await WaitForRepliesAsync(_maxBytesInFlight / 2, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
-    private async Task WaitForRepliesAsync(CancellationToken cancellationToken)
+    private async Task WaitForRepliesAsync(long wakeAtOrBelow, CancellationToken cancellationToken)
     {
         ThrowIfFaulted();
+        Volatile.Write(ref _wakeAtOrBelow, wakeAtOrBelow);
         Volatile.Write(ref _writerWaiting, 1);
-        if (Volatile.Read(ref _inFlight) == 0 || _fault is not null)
+        if (Volatile.Read(ref _inFlight) <= wakeAtOrBelow || _fault is not null)
         {
             return;
         }
@@ -123,8 +130,8 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
                     }
 
                     Acknowledged++;
-                    Interlocked.Add(ref _inFlight, -next.Bytes);
-                    if (Interlocked.Exchange(ref _writerWaiting, 0) == 1)
+                    long inFlight = Interlocked.Add(ref _inFlight, -next.Bytes);
+                    if (inFlight <= Volatile.Read(ref _wakeAtOrBelow) && Interlocked.Exchange(ref _writerWaiting, 0) == 1)
                     {
                         _progress.Release();
                     }
