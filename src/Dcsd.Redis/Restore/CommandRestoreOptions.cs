@@ -10,7 +10,7 @@ public sealed class CommandRestoreOptions
     public long BigValueThreshold { get; init; } = 8L << 20;
 
     /// <summary>Bytes sent to the target but not yet answered; the reader of the file waits beyond this.</summary>
-    public long MaxBytesInFlight { get; init; } = 16L << 20;
+    public long MaxBytesInFlight { get; init; } = 8L << 20;
 
     /// <summary>Commands are written to the socket in blocks of about this size.</summary>
     public int FlushBytes { get; init; } = 256 * 1024;

@@ -42,21 +42,19 @@ public static class ReplicationRestore
 
         await using (var listener = new ReplicationMasterListener(rdb, length, header, target.Password, cancellationToken))
         {
-            bool following = false;
+            await admin.CallCheckedAsync(["REPLICAOF", "127.0.0.1", listener.Port.ToString(CultureInfo.InvariantCulture)], cancellationToken).ConfigureAwait(false);
             try
             {
-                await admin.CallCheckedAsync(["REPLICAOF", "127.0.0.1", listener.Port.ToString(CultureInfo.InvariantCulture)], cancellationToken).ConfigureAwait(false);
-                following = true;
                 await WaitForSyncAsync(admin, listener, length, progress, cancellationToken).ConfigureAwait(false);
             }
-            finally
+            catch
             {
-                if (following)
-                {
-                    // Also on failure: never leave the target following a listener that is about to vanish.
-                    await admin.CallCheckedAsync(["REPLICAOF", "NO", "ONE"], CancellationToken.None).ConfigureAwait(false);
-                }
+                // Never leave the target following a listener that is about to vanish; the original failure is what counts.
+                await PromoteAfterFailureAsync(target).ConfigureAwait(false);
+                throw;
             }
+
+            await admin.CallCheckedAsync(["REPLICAOF", "NO", "ONE"], cancellationToken).ConfigureAwait(false);
         }
 
         // A replica keeps keys that were already expired in the file; as a master it now expires them on access.
@@ -65,6 +63,20 @@ public static class ReplicationRestore
         long keys = InfoFields.Keyspace((await admin.CallCheckedAsync(["INFO", "keyspace"], cancellationToken).ConfigureAwait(false)).Text).Sum(db => db.Keys);
         progress?.Report(1.0);
         return new RestoreResult(RestoreEngineKind.Replication, keys, length, clock.Elapsed);
+    }
+
+    /// <summary>Best-effort REPLICAOF NO ONE on a fresh connection (the admin one may be what broke).</summary>
+    private static async Task PromoteAfterFailureAsync(RestoreTarget target)
+    {
+        try
+        {
+            using var connection = await TargetConnection.ConnectAsync(target, CancellationToken.None).ConfigureAwait(false);
+            await connection.CallCheckedAsync(["REPLICAOF", "NO", "ONE"], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (RestoreException)
+        {
+            // The target is unreachable too; the caller reports the original failure.
+        }
     }
 
     private static async Task<byte[]> ReadHeaderAsync(Stream rdb, long length, CancellationToken cancellationToken)
@@ -105,7 +117,8 @@ public static class ReplicationRestore
             }
 
             long sent = listener.BytesSent;
-            progress?.Report(0.5 * sent / length + (loading ? 0.5 * loadedBytes / length : 0) - (listener.TransferComplete && !loading ? 0 : 0.01));
+            // Half for the transfer, half for the load; 1.0 only once the target is promoted.
+            progress?.Report(Math.Clamp((0.5 * sent / length) + (loading ? 0.5 * loadedBytes / length : 0), 0, 0.99));
 
             // Progress is bytes on the wire or bytes loaded; a target that does neither for the idle timeout is stuck.
             long mark = sent + loadedBytes + (listener.TransferComplete ? 1 : 0);

@@ -89,7 +89,8 @@ internal sealed class RespReplyReader : IDisposable
         switch (data[0])
         {
             case (byte)'+':
-                reply = new RespReply(RespReplyKind.Simple, Text(line), 0);
+                // +OK is nearly every reply of a restore: no string per reply.
+                reply = new RespReply(RespReplyKind.Simple, line.SequenceEqual("OK"u8) ? "OK" : Text(line), 0);
                 consumed = afterLine;
                 return true;
             case (byte)'-':

@@ -113,11 +113,18 @@ internal sealed class TargetConnection : IDisposable
         return reply;
     }
 
+    /// <summary>Writes within the idle timeout: a target that stops reading must not block the restore forever.</summary>
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Target.IdleTimeout);
         try
         {
-            await Stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            await Stream.WriteAsync(bytes, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new RestoreException(RestoreFailure.Timeout, $"{Target} did not take {bytes.Length} bytes of commands within {Target.IdleTimeout}");
         }
         catch (IOException ex)
         {

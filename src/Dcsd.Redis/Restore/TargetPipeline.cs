@@ -13,7 +13,10 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
 {
     private readonly TargetConnection _connection;
     private readonly RespCommandBuffer _buffer = new();
-    private readonly Channel<(RestoreCommandInfo Command, int Bytes)> _pending = Channel.CreateUnbounded<(RestoreCommandInfo, int)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    // Commands are handed to the reply reader one flush at a time: a hand-over per command would wake the reader
+    // thread per command whenever it has caught up with the target.
+    private readonly Channel<List<(RestoreCommandInfo Command, int Bytes)>> _pending = Channel.CreateUnbounded<List<(RestoreCommandInfo, int)>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private List<(RestoreCommandInfo Command, int Bytes)> _unsent = [];
     private readonly SemaphoreSlim _progress = new(0);
     private readonly CancellationTokenSource _stop;
     private readonly Task _replyLoop;
@@ -22,6 +25,7 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
     private int _commandStart;
     private long _inFlight;
     private int _writerWaiting;
+    private long _wakeAtOrBelow;
     private long _lastReplyTicks = Environment.TickCount64;
     private volatile RestoreException? _fault;
 
@@ -47,8 +51,7 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
     {
         ThrowIfFaulted();
         int bytes = _buffer.Length - _commandStart;
-        Interlocked.Add(ref _inFlight, bytes);
-        _pending.Writer.TryWrite((command, bytes));
+        _unsent.Add((command, bytes));
         if (_buffer.Length >= _flushBytes)
         {
             await FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -60,7 +63,7 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         while (Volatile.Read(ref _inFlight) > 0)
         {
-            await WaitForRepliesAsync(cancellationToken).ConfigureAwait(false);
+            await WaitForRepliesAsync(0, cancellationToken).ConfigureAwait(false);
         }
 
         ThrowIfFaulted();
@@ -70,6 +73,16 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
     {
         if (_buffer.Length > 0)
         {
+            // The reader must know what the replies belong to before they can arrive.
+            long bytes = 0;
+            foreach ((RestoreCommandInfo _, int commandBytes) in _unsent)
+            {
+                bytes += commandBytes;
+            }
+
+            Interlocked.Add(ref _inFlight, bytes);
+            _pending.Writer.TryWrite(_unsent);
+            _unsent = new List<(RestoreCommandInfo, int)>(_unsent.Count);
             try
             {
                 await _connection.WriteAsync(_buffer.Written, cancellationToken).ConfigureAwait(false);
@@ -83,17 +96,23 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
             _buffer.Clear();
         }
 
-        while (Volatile.Read(ref _inFlight) > _maxBytesInFlight)
+        // Once the window is full, wait until half of it is answered: waking on every reply would ping-pong the
+        // writer and the reader thread per command.
+        if (Volatile.Read(ref _inFlight) > _maxBytesInFlight)
         {
-            await WaitForRepliesAsync(cancellationToken).ConfigureAwait(false);
+            while (Volatile.Read(ref _inFlight) > _maxBytesInFlight / 2)
+            {
+                await WaitForRepliesAsync(_maxBytesInFlight / 2, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
-    private async Task WaitForRepliesAsync(CancellationToken cancellationToken)
+    private async Task WaitForRepliesAsync(long wakeAtOrBelow, CancellationToken cancellationToken)
     {
         ThrowIfFaulted();
+        Volatile.Write(ref _wakeAtOrBelow, wakeAtOrBelow);
         Volatile.Write(ref _writerWaiting, 1);
-        if (Volatile.Read(ref _inFlight) == 0 || _fault is not null)
+        if (Volatile.Read(ref _inFlight) <= wakeAtOrBelow || _fault is not null)
         {
             return;
         }
@@ -112,21 +131,24 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
         {
             while (await _pending.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (_pending.Reader.TryRead(out (RestoreCommandInfo Command, int Bytes) next))
+                while (_pending.Reader.TryRead(out List<(RestoreCommandInfo Command, int Bytes)>? batch))
                 {
-                    RespReply reply = await _connection.Replies.ReadAsync(cancellationToken).ConfigureAwait(false);
-                    Volatile.Write(ref _lastReplyTicks, Environment.TickCount64);
-                    if (reply.IsError)
+                    foreach ((RestoreCommandInfo Command, int Bytes) next in batch)
                     {
-                        _fault = Rejection(next.Command, reply.Text);
-                        return;
-                    }
+                        RespReply reply = await _connection.Replies.ReadAsync(cancellationToken).ConfigureAwait(false);
+                        Volatile.Write(ref _lastReplyTicks, Environment.TickCount64);
+                        if (reply.IsError)
+                        {
+                            _fault = Rejection(next.Command, reply.Text);
+                            return;
+                        }
 
-                    Acknowledged++;
-                    Interlocked.Add(ref _inFlight, -next.Bytes);
-                    if (Interlocked.Exchange(ref _writerWaiting, 0) == 1)
-                    {
-                        _progress.Release();
+                        Acknowledged++;
+                        long inFlight = Interlocked.Add(ref _inFlight, -next.Bytes);
+                        if (inFlight <= Volatile.Read(ref _wakeAtOrBelow) && Interlocked.Exchange(ref _writerWaiting, 0) == 1)
+                        {
+                            _progress.Release();
+                        }
                     }
                 }
             }
