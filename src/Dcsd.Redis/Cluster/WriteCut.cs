@@ -58,6 +58,16 @@ internal sealed class WriteCut : IAsyncDisposable
         {
             foreach (NodeConnection master in masters)
             {
+                try
+                {
+                    // Do not leave writes paused until the timeout because the cut could not be set up.
+                    await master.ExecuteAsync("CLIENT", ["UNPAUSE"], CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (TopologyException)
+                {
+                    // Unreachable: its pause ends by itself.
+                }
+
                 await master.DisposeAsync().ConfigureAwait(false);
             }
 

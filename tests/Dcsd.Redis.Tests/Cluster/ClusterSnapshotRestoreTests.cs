@@ -7,7 +7,7 @@ using Dcsd.Testing;
 
 namespace Dcsd.Redis.Tests.Cluster;
 
-public sealed class ClusterSnapshotRestoreTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>, IDisposable
+public sealed class ClusterSnapshotRestoreTests(ClusterFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<ClusterFixture>, IDisposable
 {
     private readonly TempDirectory _files = new("dcsd-cluster-snap");
 
@@ -33,6 +33,8 @@ public sealed class ClusterSnapshotRestoreTests(ClusterFixture fixture) : IClass
         (ClusterSnapshotResult result, List<string> paths) = await SnapshotSourceAsync();
         Assert.Equal(3, result.Shards.Count);
         Assert.Null(result.ConsistentCut);
+        Assert.True(fixture.Expected.Count > 3000);
+        output.WriteLine($"snapshot of 3 shards ({fixture.Expected.Count} keys): {result.Elapsed.TotalMilliseconds:F0} ms, {string.Join('/', result.Shards.Select(s => s.Result.Bytes))} bytes");
         var all = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < 3; i++)
         {
@@ -70,6 +72,7 @@ public sealed class ClusterSnapshotRestoreTests(ClusterFixture fixture) : IClass
         {
             (ClusterSnapshotResult result, _) = await SnapshotSourceAsync(new ClusterSnapshotOptions { WritePause = TimeSpan.FromSeconds(5) });
             Assert.True(result.ConsistentCut);
+            output.WriteLine($"consistent cut of 3 shards: writes paused {result.WritesPaused.TotalMilliseconds:F0} ms, snapshot {result.Elapsed.TotalMilliseconds:F0} ms, {written} concurrent writes");
             Assert.True(result.WritesPaused < TimeSpan.FromSeconds(5), $"writes were paused {result.WritesPaused}");
             Assert.True(written > 0);
         }
@@ -101,6 +104,7 @@ public sealed class ClusterSnapshotRestoreTests(ClusterFixture fixture) : IClass
             Assert.Equal(shards, result.KeysPerShard.Count);
             Assert.All(result.KeysPerShard, count => Assert.True(count > 0));
             Assert.Equal(1.0, progress[^1]);
+            output.WriteLine($"3 files → {shards} shards: {result.Keys} keys, {result.Bytes} bytes in {result.Elapsed.TotalMilliseconds:F0} ms; per shard {string.Join('/', result.KeysPerShard)}");
         }
         finally
         {
