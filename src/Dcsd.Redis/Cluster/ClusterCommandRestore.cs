@@ -30,8 +30,6 @@ public static class ClusterCommandRestore
         options ??= new ClusterRestoreOptions();
         var clock = Stopwatch.StartNew();
         short[] owners = CheckTarget(target);
-        await CheckDatabasesAsync(rdbs, options, cancellationToken).ConfigureAwait(false);
-
         var connections = new List<TargetConnection>();
         var pipelines = new List<TargetPipeline>();
         try
@@ -59,6 +57,8 @@ public static class ClusterCommandRestore
                 capabilities = new RestoreCapabilities(Math.Min(capabilities.RdbVersion, server.RdbVersion), capabilities.SupportsFunctions && server.SupportsFunctions);
             }
 
+            // After the masters answered (a wrong password fails before the files are read), before anything is written.
+            await CheckDatabasesAsync(rdbs, options, cancellationToken).ConfigureAwait(false);
             foreach (TargetConnection connection in connections)
             {
                 pipelines.Add(new TargetPipeline(connection, options.Restore.MaxBytesInFlight, options.Restore.FlushBytes, cancellationToken));
