@@ -14,8 +14,9 @@ public static class RedisTopology
     /// on servers without it), as that node sees the cluster. Otherwise: from INFO replication, following a replica to its
     /// master, whose replica lines give the standbys (a seed that is a replica of that master but missing from its list,
     /// e.g. with its link down, is added as <see cref="NodeHealth.Failed"/>).
-    /// Throws <see cref="TopologyException"/>: Unreachable when no seed answers, AuthenticationFailed when the password is
-    /// refused, Inconsistent for a replication loop or a shard without master.
+    /// A seed that cannot answer (down, loading, its master unreachable) is skipped for the next one. Throws
+    /// <see cref="TopologyException"/>: Unreachable when no seed answers, AuthenticationFailed when the password is refused,
+    /// Inconsistent for a replication loop or a shard without master.
     /// </summary>
     public static async Task<Deployment> DiscoverAsync(IReadOnlyList<(string Host, int Port)> seeds, string? password, CancellationToken cancellationToken)
     {
@@ -41,14 +42,24 @@ public static class RedisTopology
 
             await using (connection.ConfigureAwait(false))
             {
-                string clusterInfo = await connection.InfoAsync("cluster", cancellationToken).ConfigureAwait(false);
-                return InfoFields.Get(clusterInfo, "cluster_enabled") == "1"
-                    ? await DiscoverClusterAsync(connection, cancellationToken).ConfigureAwait(false)
-                    : await DiscoverReplicationAsync(connection, seeds, password, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    string clusterInfo = await connection.InfoAsync("cluster", cancellationToken).ConfigureAwait(false);
+                    return InfoFields.Get(clusterInfo, "cluster_enabled") == "1"
+                        ? await DiscoverClusterAsync(connection, cancellationToken).ConfigureAwait(false)
+                        : await DiscoverReplicationAsync(connection, seeds, password, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TopologyException ex) when (ex.Reason != TopologyFailure.Inconsistent)
+                {
+                    // This seed (or the master it points to) cannot tell right now, e.g. it is loading: ask the next one.
+                    failures.Add(ex);
+                }
             }
         }
 
-        TopologyFailure reason = failures.Any(failure => failure.Reason == TopologyFailure.AuthenticationFailed) ? TopologyFailure.AuthenticationFailed : TopologyFailure.Unreachable;
+        TopologyFailure reason = failures.Any(failure => failure.Reason == TopologyFailure.AuthenticationFailed) ? TopologyFailure.AuthenticationFailed
+            : failures.All(failure => failure.Reason == TopologyFailure.CommandFailed) ? TopologyFailure.CommandFailed
+            : TopologyFailure.Unreachable;
         throw new TopologyException(reason, "no seed answered: " + string.Join("; ", failures.Select(failure => failure.Message)), new AggregateException(failures));
     }
 

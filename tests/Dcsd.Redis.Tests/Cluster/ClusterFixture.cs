@@ -39,7 +39,10 @@ public sealed class ClusterFixture : IAsyncLifetime
         await SampleData.WriteManyStringsAsync(Source.Connection, 3000);
         foreach (ShardInfo shard in Source.Cluster.Deployment.Shards)
         {
-            await Source.Connection.GetServer(shard.Master.Host, shard.Master.Port).ExecuteAsync("FUNCTION", "LOAD", Library);
+            // The PING also waits out the fire-and-forget writes queued on that master's connection.
+            var master = Source.Connection.GetServer(shard.Master.Host, shard.Master.Port);
+            await master.PingAsync();
+            await master.ExecuteAsync("FUNCTION", "LOAD", Library);
         }
 
         Expected = await ClusterLogicalDump.TakeAsync(Source.Connection, Source.Cluster.Deployment);

@@ -15,6 +15,11 @@ public sealed class ClusterSnapshotFailureTests
         await using var cluster = await TestCluster.StartAsync(shards: 2, replicasPerShard: 1, password: "pw");
         await SampleData.WriteManyStringsAsync(cluster.Connection, 2000);
         Deployment deployment = await cluster.Cluster.DiscoverAsync(CancellationToken.None);
+        foreach (ShardInfo shard in deployment.Shards)
+        {
+            await cluster.Connection.GetServer(shard.Master.Host, shard.Master.Port).PingAsync(); // the fire-and-forget writes have landed
+        }
+
         IReadOnlyList<SnapshotSourceChoice> sources = deployment.ChooseSnapshotSources();
 
         // Each source's fork child now takes about 5 s (≈1000 keys × 5 ms), so both transfers are surely in progress when one dies.
