@@ -162,6 +162,14 @@ public sealed class ClusterSnapshotRestoreTests(ClusterFixture fixture, Xunit.Ab
 
         Assert.Equal("yes", (string?)await marker.StringGetAsync("untouched"));
 
+        // Nothing known and no way to scan first: refused when the first key outside db 0 comes (the cluster was flushed by then).
+        await using (var file = new NonSeekableStream(File.OpenRead(path)))
+        {
+            var refused = await Assert.ThrowsAsync<RestoreException>(() => ClusterCommandRestore.RunAsync(file, target.Cluster.Deployment, ClusterFixture.Password, null, null, CancellationToken.None));
+            Assert.Equal(RestoreFailure.Incompatible, refused.Reason);
+            Assert.Contains("database(s) 1;", refused.Message, StringComparison.Ordinal);
+        }
+
         await using (var file = File.OpenRead(path))
         {
             ClusterRestoreResult result = await ClusterCommandRestore.RunAsync(file, target.Cluster.Deployment, ClusterFixture.Password, new ClusterRestoreOptions { MultiDbPolicy = MultiDbPolicy.Db0Only }, null, CancellationToken.None);

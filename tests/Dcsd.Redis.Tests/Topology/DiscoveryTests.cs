@@ -103,6 +103,7 @@ public sealed class DiscoveryTests
         NodeInfo standby = Assert.Single(shard.Replicas);
         Assert.Equal(replica.Port, standby.Port);
         Assert.Equal(NodeHealth.Online, standby.Health);
+        Assert.Equal(replica.Port, Assert.Single(deployment.ChooseSnapshotSources()).Node.Port); // in sync: the standby spares the master a fork
 
         await using var alone = await TestRedis.StartAsync();
         Deployment single = await RedisTopology.DiscoverAsync([("127.0.0.1", alone.Port)], null, CancellationToken.None);
