@@ -8,7 +8,8 @@ namespace Dcsd.Redis.Restore;
 internal readonly record struct RestoreCapabilities(int RdbVersion, bool SupportsFunctions);
 
 /// <summary>Counts of one writer run.</summary>
-internal readonly record struct RestoreWriteSummary(long Keys, long NativeKeys, long ExpiredSkipped, int Functions);
+/// <param name="OtherDatabaseSkipped">Keys left out because the database mapping dropped their database.</param>
+internal readonly record struct RestoreWriteSummary(long Keys, long NativeKeys, long ExpiredSkipped, int Functions, long OtherDatabaseSkipped = 0);
 
 /// <summary>
 /// Turns the entries of an RDB into restore commands for a sink, independent of where they go: FLUSHALL (+ FUNCTION
@@ -22,12 +23,18 @@ internal sealed class RdbRestoreWriter
     private readonly RestoreCapabilities _target;
     private readonly CommandRestoreOptions _options;
     private readonly Func<long> _nowMs;
+    private readonly Func<int, int?>? _mapDatabase;
     private int _currentDb = -1;
     private int _functionsSent;
     private long _temporaryKeys;
 
-    public RdbRestoreWriter(IRestoreCommandSink sink, RestoreCapabilities target, CommandRestoreOptions options, Func<long>? nowMs = null)
+    /// <param name="mapDatabase">
+    /// The target database for a file database, or null to leave its keys out (a cluster has only db 0); may throw to refuse
+    /// the file. Without it every key goes to its own database.
+    /// </param>
+    public RdbRestoreWriter(IRestoreCommandSink sink, RestoreCapabilities target, CommandRestoreOptions options, Func<long>? nowMs = null, Func<int, int?>? mapDatabase = null)
     {
+        _mapDatabase = mapDatabase;
         _sink = sink;
         _target = target;
         _options = options;
@@ -45,7 +52,7 @@ internal sealed class RdbRestoreWriter
             }
         }
 
-        long keys = 0, native = 0, expired = 0;
+        long keys = 0, native = 0, expired = 0, otherDatabase = 0;
         long nextProgress = 0;
         while (reader.Read() is { } entry)
         {
@@ -59,9 +66,22 @@ internal sealed class RdbRestoreWriter
                 continue;
             }
 
-            if (entry.Db != _currentDb)
+            int db = entry.Db;
+            if (_mapDatabase is not null)
             {
-                await SelectAsync(entry.Db, cancellationToken).ConfigureAwait(false);
+                if (_mapDatabase(entry.Db) is not int mapped)
+                {
+                    entry.Skip();
+                    otherDatabase++;
+                    continue;
+                }
+
+                db = mapped;
+            }
+
+            if (db != _currentDb)
+            {
+                await SelectAsync(db, cancellationToken).ConfigureAwait(false);
             }
 
             if (RdbVersions.MinimumFor(entry.Type) > _target.RdbVersion)
@@ -94,7 +114,7 @@ internal sealed class RdbRestoreWriter
         await SendNewFunctionsAsync(reader, cancellationToken).ConfigureAwait(false);
         await _sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
         progress?.Invoke(reader.Offset);
-        return new RestoreWriteSummary(keys, native, expired, _functionsSent);
+        return new RestoreWriteSummary(keys, native, expired, _functionsSent, otherDatabase);
     }
 
     private async Task WriteRestoreAsync(RdbEntry entry, byte[] payload, int fileRdbVersion, CancellationToken cancellationToken)

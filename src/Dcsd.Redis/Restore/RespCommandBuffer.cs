@@ -69,6 +69,14 @@ internal sealed class RespCommandBuffer : IDisposable
         Bulk(digits[..written]);
     }
 
+    /// <summary>Appends bytes already encoded as RESP (a command encoded once and sent to several nodes).</summary>
+    public void Raw(ReadOnlySpan<byte> encoded)
+    {
+        Ensure(encoded.Length);
+        encoded.CopyTo(_buffer.AsSpan(_length));
+        _length += encoded.Length;
+    }
+
     /// <summary>A whole command given as its arguments.</summary>
     public void Command(IReadOnlyList<byte[]> arguments)
     {

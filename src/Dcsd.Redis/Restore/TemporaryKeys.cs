@@ -1,4 +1,5 @@
 using System.Text;
+using Dcsd.Redis.Cluster;
 
 namespace Dcsd.Redis.Restore;
 
@@ -35,41 +36,5 @@ internal static class TemporaryKeys
         }
 
         return table!;
-    }
-}
-
-/// <summary>Redis Cluster key slots: CRC16-XMODEM of the key, or of its first non-empty {hash tag}, mod 16384.</summary>
-internal static class ClusterSlot
-{
-    public const int Count = 16384;
-
-    public static int Of(ReadOnlySpan<byte> key)
-    {
-        int open = key.IndexOf((byte)'{');
-        if (open >= 0)
-        {
-            int close = key[(open + 1)..].IndexOf((byte)'}');
-            if (close > 0)
-            {
-                return OfTag(key.Slice(open + 1, close));
-            }
-        }
-
-        return OfTag(key);
-    }
-
-    public static int OfTag(ReadOnlySpan<byte> bytes)
-    {
-        ushort crc = 0;
-        foreach (byte b in bytes)
-        {
-            crc ^= (ushort)(b << 8);
-            for (int bit = 0; bit < 8; bit++)
-            {
-                crc = (crc & 0x8000) != 0 ? (ushort)((crc << 1) ^ 0x1021) : (ushort)(crc << 1);
-            }
-        }
-
-        return crc & (Count - 1);
     }
 }

@@ -1,0 +1,66 @@
+using Dcsd.Redis.Restore;
+
+namespace Dcsd.Redis.Cluster;
+
+/// <summary>
+/// Routes the restore writer's commands to the master owning each key's slot, one pipelined connection per shard, so all
+/// masters load in parallel while the file is read once. Commands without a key (FLUSHALL, FUNCTION …, SELECT 0) are
+/// encoded once and sent to every master.
+/// </summary>
+internal sealed class ClusterRestoreSink : IRestoreCommandSink, IDisposable
+{
+    private readonly TargetPipeline[] _pipelines;
+    private readonly short[] _slotOwners;
+    private readonly RespCommandBuffer _broadcast = new(4096);
+    private readonly long[] _keysPerShard;
+    private int _current = -1;
+
+    public ClusterRestoreSink(TargetPipeline[] pipelines, short[] slotOwners)
+    {
+        _pipelines = pipelines;
+        _slotOwners = slotOwners;
+        _keysPerShard = new long[pipelines.Length];
+    }
+
+    public IReadOnlyList<long> KeysPerShard => _keysPerShard;
+
+    public RespCommandBuffer Begin(byte[]? routingKey)
+    {
+        if (routingKey is null)
+        {
+            _current = -1;
+            _broadcast.Clear();
+            return _broadcast;
+        }
+
+        // Every slot has an owner: ClusterCommandRestore checks full coverage before it starts.
+        _current = _slotOwners[ClusterSlot.Of(routingKey)];
+        return _pipelines[_current].Begin(routingKey);
+    }
+
+    public async ValueTask CommitAsync(RestoreCommandInfo command, CancellationToken cancellationToken)
+    {
+        if (_current >= 0)
+        {
+            // One RESTORE, or the RENAME that completes a value built from native commands, per key.
+            if (command.Verb is "RESTORE" or "RENAME")
+            {
+                _keysPerShard[_current]++;
+            }
+
+            await _pipelines[_current].CommitAsync(command, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (TargetPipeline pipeline in _pipelines)
+        {
+            pipeline.Begin(null).Raw(_broadcast.Written.Span);
+            await pipeline.CommitAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(_pipelines.Select(pipeline => pipeline.CompleteAsync(cancellationToken).AsTask())).ConfigureAwait(false);
+
+    public void Dispose() => _broadcast.Dispose();
+}

@@ -1,0 +1,345 @@
+using System.Globalization;
+using Dcsd.Redis.Processes;
+using Dcsd.Redis.Replication;
+using Dcsd.Redis.Restore;
+using Dcsd.Redis.Topology;
+
+namespace Dcsd.Redis.Cluster;
+
+/// <summary>
+/// A Redis Cluster of local redis-server processes on 127.0.0.1, one directory per node (<c>node-{index}</c> under the
+/// root, holding its redis.conf, nodes.conf and data). Node <c>s × (1 + replicasPerShard)</c> starts as the master of
+/// shard <c>s</c>, the following ones as its replicas. A node restarted from its directory on its port rejoins the
+/// cluster by itself: its nodes.conf remembers its id, epoch and peers.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private readonly RedisServerProcess[] _nodes;
+    private readonly IReadOnlyList<string> _extraConfig;
+    private readonly int _shards;
+    private readonly int _replicasPerShard;
+
+    private LocalCluster(RedisServerProcess[] nodes, string directoryRoot, string? password, IReadOnlyList<string> extraConfig, int shards, int replicasPerShard)
+    {
+        _nodes = nodes;
+        DirectoryRoot = directoryRoot;
+        Password = password;
+        _extraConfig = extraConfig;
+        _shards = shards;
+        _replicasPerShard = replicasPerShard;
+    }
+
+    public string DirectoryRoot { get; }
+
+    public string? Password { get; }
+
+    /// <summary>The processes, by node index (a restarted node's entry is replaced).</summary>
+    public IReadOnlyList<RedisServerProcess> Nodes => _nodes;
+
+    public IReadOnlyList<(string Host, int Port)> EndPoints => _nodes.Select(node => (RedisServerProcess.Host, node.Port)).ToList();
+
+    /// <summary>The topology as discovered once the cluster was healthy (see <see cref="DiscoverAsync"/> for a fresh one).</summary>
+    public Deployment Deployment { get; private set; } = new(DeploymentMode.Cluster, []);
+
+    /// <summary>How long <see cref="CreateAsync"/> and restarts wait for the cluster to become healthy.</summary>
+    public static TimeSpan HealthyTimeout { get; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The redis.conf lines every node gets: cluster mode, the announce address, diskless replication without delay, a
+    /// node timeout generous enough for a busy host; <paramref name="extraConfig"/> comes last, so it can override them.
+    /// </summary>
+    public static IReadOnlyList<string> NodeConfigLines(IReadOnlyList<string> extraConfig) =>
+    [
+        "cluster-enabled yes",
+        "cluster-config-file nodes.conf",
+        "cluster-announce-ip 127.0.0.1",
+        "cluster-node-timeout 15000",
+        "repl-diskless-sync yes",
+        "repl-diskless-sync-delay 0",
+        .. extraConfig,
+    ];
+
+    public static string NodeDirectory(string directoryRoot, int index) =>
+        Path.Combine(directoryRoot, "node-" + index.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Starts <paramref name="shards"/> × (1 + <paramref name="replicasPerShard"/>) nodes, gives each master an even share of the
+    /// 16384 slots (CLUSTER ADDSLOTSRANGE), joins them (CLUSTER MEET), attaches the replicas (CLUSTER REPLICATE), and
+    /// returns once every node reports <c>cluster_state:ok</c>, sees the whole topology, and every replica is in sync.
+    /// On failure every started process is stopped.
+    /// </summary>
+    public static async Task<LocalCluster> CreateAsync(int shards, int replicasPerShard, string directoryRoot, string? password, IReadOnlyList<string> extraConfig, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(shards, ClusterSlot.Count);
+        ArgumentOutOfRangeException.ThrowIfNegative(replicasPerShard);
+        ArgumentNullException.ThrowIfNull(extraConfig);
+        int nodeCount = shards * (1 + replicasPerShard);
+        var starts = Enumerable.Range(0, nodeCount)
+            .Select(index => RedisServerProcess.StartAsync(Options(directoryRoot, index, 0, password, extraConfig), cancellationToken))
+            .ToList();
+        try
+        {
+            await Task.WhenAll(starts).ConfigureAwait(false);
+        }
+        catch
+        {
+            await StopAllAsync(starts.Where(start => start.IsCompletedSuccessfully).Select(start => start.Result)).ConfigureAwait(false);
+            throw;
+        }
+
+        var cluster = new LocalCluster(starts.Select(start => start.Result).ToArray(), directoryRoot, password, extraConfig, shards, replicasPerShard);
+        try
+        {
+            await cluster.BootstrapAsync(cancellationToken).ConfigureAwait(false);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Starts the nodes of a cluster created earlier under <paramref name="directoryRoot"/> (e.g. after the host restarted),
+    /// each on the port it had (<paramref name="ports"/>, by node index), and waits until the cluster is healthy again.
+    /// </summary>
+    public static async Task<LocalCluster> StartExistingAsync(string directoryRoot, IReadOnlyList<int> ports, int shards, int replicasPerShard, string? password, IReadOnlyList<string> extraConfig, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        var starts = ports.Select((port, index) => RedisServerProcess.StartAsync(Options(directoryRoot, index, port, password, extraConfig), cancellationToken)).ToList();
+        try
+        {
+            await Task.WhenAll(starts).ConfigureAwait(false);
+        }
+        catch
+        {
+            await StopAllAsync(starts.Where(start => start.IsCompletedSuccessfully).Select(start => start.Result)).ConfigureAwait(false);
+            throw;
+        }
+
+        var cluster = new LocalCluster(starts.Select(start => start.Result).ToArray(), directoryRoot, password, extraConfig, shards, replicasPerShard);
+        try
+        {
+            await cluster.WaitUntilHealthyAsync(cancellationToken).ConfigureAwait(false);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The topology as the first answering node sees it now.</summary>
+    public Task<Deployment> DiscoverAsync(CancellationToken cancellationToken) => RedisTopology.DiscoverAsync(EndPoints, Password, cancellationToken);
+
+    /// <summary>Kills node <paramref name="index"/> without letting it clean up, as a crash would.</summary>
+    public void KillNode(int index) => _nodes[index].Kill();
+
+    /// <summary>Stops node <paramref name="index"/> if it still runs, starts it again from its directory on its port, and waits until the cluster is healthy.</summary>
+    public async Task RestartNodeAsync(int index, CancellationToken cancellationToken)
+    {
+        RedisServerProcess old = _nodes[index];
+        await old.DisposeAsync().ConfigureAwait(false);
+        _nodes[index] = await RedisServerProcess.StartAsync(Options(DirectoryRoot, index, old.Port, Password, _extraConfig), cancellationToken).ConfigureAwait(false);
+        await WaitUntilHealthyAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static RedisServerOptions Options(string directoryRoot, int index, int port, string? password, IReadOnlyList<string> extraConfig) => new()
+    {
+        Directory = NodeDirectory(directoryRoot, index),
+        Port = port,
+        Password = password,
+        ConfigLines = NodeConfigLines(extraConfig),
+    };
+
+    private async Task BootstrapAsync(CancellationToken cancellationToken)
+    {
+        var connections = new List<NodeConnection>();
+        try
+        {
+            foreach (RedisServerProcess node in _nodes)
+            {
+                connections.Add(await NodeConnection.ConnectAsync(RedisServerProcess.Host, node.Port, Password, cancellationToken).ConfigureAwait(false));
+            }
+
+            var ids = new string[_nodes.Length];
+            for (int index = 0; index < _nodes.Length; index++)
+            {
+                ids[index] = (await connections[index].ExecuteAsync("CLUSTER", ["MYID"], cancellationToken).ConfigureAwait(false)).ToString();
+
+                // Distinct epochs up front (as redis-cli --cluster create does) spare the cluster its epoch-collision resolution.
+                await connections[index].ExecuteAsync("CLUSTER", ["SET-CONFIG-EPOCH", index + 1], cancellationToken).ConfigureAwait(false);
+            }
+
+            int group = 1 + _replicasPerShard;
+            for (int shard = 0; shard < _shards; shard++)
+            {
+                SlotRange range = EvenSlotRange(shard, _shards);
+                await connections[shard * group].ExecuteAsync("CLUSTER", ["ADDSLOTSRANGE", range.Start, range.End], cancellationToken).ConfigureAwait(false);
+            }
+
+            for (int index = 1; index < _nodes.Length; index++)
+            {
+                await connections[index].ExecuteAsync("CLUSTER", ["MEET", RedisServerProcess.Host, _nodes[0].Port], cancellationToken).ConfigureAwait(false);
+            }
+
+            await WaitForAsync(
+                "every node to know every other node",
+                async () =>
+                {
+                    foreach (NodeConnection connection in connections)
+                    {
+                        string info = (await connection.ExecuteAsync("CLUSTER", ["INFO"], cancellationToken).ConfigureAwait(false)).ToString();
+                        if (InfoFields.GetLong(info, "cluster_known_nodes") != _nodes.Length)
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+
+            for (int index = 0; index < _nodes.Length; index++)
+            {
+                if (index % group != 0)
+                {
+                    string masterId = ids[index - (index % group)];
+
+                    // The replica may not have learnt the master's role from gossip yet ("not a master"): retry until it has.
+                    int replica = index;
+                    await WaitForAsync(
+                        $"node {replica} to accept CLUSTER REPLICATE",
+                        async () =>
+                        {
+                            try
+                            {
+                                await connections[replica].ExecuteAsync("CLUSTER", ["REPLICATE", masterId], cancellationToken).ConfigureAwait(false);
+                                return true;
+                            }
+                            catch (TopologyException ex) when (ex.Reason == TopologyFailure.CommandFailed)
+                            {
+                                return false;
+                            }
+                        },
+                        cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            foreach (NodeConnection connection in connections)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        await WaitUntilHealthyAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Shard <paramref name="shard"/>'s share of the slots: contiguous, sizes differing by at most one.</summary>
+    public static SlotRange EvenSlotRange(int shard, int shards) =>
+        new(shard * ClusterSlot.Count / shards, ((shard + 1) * ClusterSlot.Count / shards) - 1);
+
+    /// <summary>
+    /// Waits until every node says <c>cluster_state:ok</c> and sees all shards, each with its full set of online replicas,
+    /// and every replica's link is up with no sync loading. Then refreshes <see cref="Deployment"/>.
+    /// </summary>
+    public async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
+    {
+        // Connections are kept across polls (opening one per poll would cost more than the checks themselves).
+        var connections = new NodeConnection?[_nodes.Length];
+        Deployment? seen = null;
+        try
+        {
+            await WaitForAsync(
+                "the cluster to become healthy",
+                async () =>
+                {
+                    for (int index = 0; index < _nodes.Length; index++)
+                    {
+                        try
+                        {
+                            connections[index] ??= await NodeConnection.ConnectAsync(RedisServerProcess.Host, _nodes[index].Port, Password, cancellationToken).ConfigureAwait(false);
+                            Deployment? view = await HealthyViewAsync(connections[index]!, cancellationToken).ConfigureAwait(false);
+                            if (view is null)
+                            {
+                                return false;
+                            }
+
+                            seen = view;
+                        }
+                        catch (TopologyException)
+                        {
+                            // Still starting or loading its data: reconnect on the next poll.
+                            if (connections[index] is { } broken)
+                            {
+                                await broken.DisposeAsync().ConfigureAwait(false);
+                                connections[index] = null;
+                            }
+
+                            return false;
+                        }
+                    }
+
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (NodeConnection? connection in connections)
+            {
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+
+        Deployment = seen!;
+    }
+
+    /// <summary>This node's view of the cluster when it is the expected, healthy one; null otherwise.</summary>
+    private async Task<Deployment?> HealthyViewAsync(NodeConnection connection, CancellationToken cancellationToken)
+    {
+        string info = (await connection.ExecuteAsync("CLUSTER", ["INFO"], cancellationToken).ConfigureAwait(false)).ToString();
+        if (InfoFields.Get(info, "cluster_state") != "ok")
+        {
+            return null;
+        }
+
+        Deployment view = ClusterTopologyParser.ParseShards(await connection.ExecuteAsync("CLUSTER", ["SHARDS"], cancellationToken).ConfigureAwait(false));
+        if (view.Shards.Count != _shards
+            || view.Shards.Any(shard => shard.Replicas.Count != _replicasPerShard || shard.Nodes.Any(node => node.Health != NodeHealth.Online)))
+        {
+            return null;
+        }
+
+        ReplicationInfo replication = ReplicationInfo.Parse(await connection.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
+        return replication.Role == ReplicationRole.Replica && (!replication.MasterLinkUp || replication.MasterSyncInProgress) ? null : view;
+    }
+
+    private static async Task WaitForAsync(string what, Func<Task<bool>> condition, CancellationToken cancellationToken)
+    {
+        DateTime deadline = DateTime.UtcNow + HealthyTimeout;
+        while (!await condition().ConfigureAwait(false))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TopologyException(TopologyFailure.Timeout, $"gave up waiting for {what} after {HealthyTimeout}");
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task StopAllAsync(IEnumerable<RedisServerProcess> nodes) =>
+        await Task.WhenAll(nodes.Select(node => node.DisposeAsync().AsTask())).ConfigureAwait(false);
+
+    /// <summary>Stops every node (SHUTDOWN NOSAVE); the directories stay, so the cluster can be started again.</summary>
+    public async ValueTask DisposeAsync() => await StopAllAsync(_nodes).ConfigureAwait(false);
+}

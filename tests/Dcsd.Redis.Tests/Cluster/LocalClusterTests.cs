@@ -1,0 +1,63 @@
+using Dcsd.Redis.Cluster;
+using Dcsd.Redis.Restore;
+using Dcsd.Redis.Topology;
+using Dcsd.Testing;
+using StackExchange.Redis;
+
+namespace Dcsd.Redis.Tests.Cluster;
+
+public sealed class LocalClusterTests
+{
+    [Fact]
+    public async Task AStoppedClusterStartsAgainFromItsDirectoriesWithItsIdentityAndData()
+    {
+        using var directory = new TempDirectory("dcsd-cluster-restart");
+        string[] config = ["appendonly yes"];
+        List<int> ports;
+        Deployment before;
+        await using (var cluster = await LocalCluster.CreateAsync(2, 1, directory.Path, "pw", config, CancellationToken.None))
+        {
+            ports = cluster.Nodes.Select(node => node.Port).ToList();
+            before = cluster.Deployment;
+            Assert.All(Enumerable.Range(0, 4), index => Assert.True(File.Exists(Path.Combine(LocalCluster.NodeDirectory(directory.Path, index), "nodes.conf"))));
+            await using var client = await ConnectAsync(cluster);
+            for (int i = 0; i < 100; i++)
+            {
+                await client.GetDatabase().StringSetAsync("k" + i, i);
+            }
+        }
+
+        await using (var cluster = await LocalCluster.StartExistingAsync(directory.Path, ports, 2, 1, "pw", config, CancellationToken.None))
+        {
+            Deployment after = await cluster.DiscoverAsync(CancellationToken.None);
+            Assert.Equal(before.Shards.Select(shard => shard.Master.Id), after.Shards.Select(shard => shard.Master.Id));
+            Assert.Equal(before.Shards.Select(shard => shard.Slots), after.Shards.Select(shard => shard.Slots));
+            await using var client = await ConnectAsync(cluster);
+            for (int i = 0; i < 100; i++)
+            {
+                Assert.Equal(i, (int)await client.GetDatabase().StringGetAsync("k" + i));
+            }
+
+            // Restoring needs a cluster target with the right password.
+            var wrongPassword = await Assert.ThrowsAsync<RestoreException>(() => ClusterCommandRestore.RunAsync(Stream.Null, after, "nope", null, null, CancellationToken.None));
+            Assert.Equal(RestoreFailure.AuthenticationFailed, wrongPassword.Reason);
+            Assert.DoesNotContain("nope", wrongPassword.Message, StringComparison.Ordinal);
+            var standalone = after with { Mode = DeploymentMode.MasterStandby };
+            Assert.Equal(RestoreFailure.Incompatible, (await Assert.ThrowsAsync<RestoreException>(() => ClusterCommandRestore.RunAsync(Stream.Null, standalone, "pw", null, null, CancellationToken.None))).Reason);
+            var partial = after with { Shards = after.Shards.Take(1).ToList() };
+            var uncovered = await Assert.ThrowsAsync<RestoreException>(() => ClusterCommandRestore.RunAsync(Stream.Null, partial, "pw", null, null, CancellationToken.None));
+            Assert.Contains("owns slot 8192", uncovered.Message, StringComparison.Ordinal);
+        }
+    }
+
+    private static Task<ConnectionMultiplexer> ConnectAsync(LocalCluster cluster)
+    {
+        var options = new ConfigurationOptions { Password = cluster.Password };
+        foreach ((string host, int port) in cluster.EndPoints)
+        {
+            options.EndPoints.Add(host, port);
+        }
+
+        return ConnectionMultiplexer.ConnectAsync(options);
+    }
+}
