@@ -74,31 +74,8 @@ public sealed class LocalCluster : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(shards, ClusterSlot.Count);
         ArgumentOutOfRangeException.ThrowIfNegative(replicasPerShard);
         ArgumentNullException.ThrowIfNull(extraConfig);
-        int nodeCount = shards * (1 + replicasPerShard);
-        var starts = Enumerable.Range(0, nodeCount)
-            .Select(index => RedisServerProcess.StartAsync(Options(directoryRoot, index, 0, password, extraConfig), cancellationToken))
-            .ToList();
-        try
-        {
-            await Task.WhenAll(starts).ConfigureAwait(false);
-        }
-        catch
-        {
-            await StopAllAsync(starts.Where(start => start.IsCompletedSuccessfully).Select(start => start.Result)).ConfigureAwait(false);
-            throw;
-        }
-
-        var cluster = new LocalCluster(starts.Select(start => start.Result).ToArray(), directoryRoot, password, extraConfig, shards, replicasPerShard);
-        try
-        {
-            await cluster.BootstrapAsync(cancellationToken).ConfigureAwait(false);
-            return cluster;
-        }
-        catch
-        {
-            await cluster.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        int[] freePorts = new int[shards * (1 + replicasPerShard)];
+        return await StartAsync(directoryRoot, freePorts, shards, replicasPerShard, password, extraConfig, cluster => cluster.BootstrapAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -108,6 +85,20 @@ public sealed class LocalCluster : IAsyncDisposable
     public static async Task<LocalCluster> StartExistingAsync(string directoryRoot, IReadOnlyList<int> ports, int shards, int replicasPerShard, string? password, IReadOnlyList<string> extraConfig, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ports);
+        return await StartAsync(directoryRoot, ports, shards, replicasPerShard, password, extraConfig, cluster => cluster.WaitUntilHealthyAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts one process per port (0 = a free one), then <paramref name="settle"/>s them; any failure stops them all.</summary>
+    private static async Task<LocalCluster> StartAsync(
+        string directoryRoot,
+        IReadOnlyList<int> ports,
+        int shards,
+        int replicasPerShard,
+        string? password,
+        IReadOnlyList<string> extraConfig,
+        Func<LocalCluster, Task> settle,
+        CancellationToken cancellationToken)
+    {
         var starts = ports.Select((port, index) => RedisServerProcess.StartAsync(Options(directoryRoot, index, port, password, extraConfig), cancellationToken)).ToList();
         try
         {
@@ -122,7 +113,7 @@ public sealed class LocalCluster : IAsyncDisposable
         var cluster = new LocalCluster(starts.Select(start => start.Result).ToArray(), directoryRoot, password, extraConfig, shards, replicasPerShard);
         try
         {
-            await cluster.WaitUntilHealthyAsync(cancellationToken).ConfigureAwait(false);
+            await settle(cluster).ConfigureAwait(false);
             return cluster;
         }
         catch
