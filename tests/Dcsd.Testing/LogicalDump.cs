@@ -5,8 +5,8 @@ using StackExchange.Redis;
 namespace Dcsd.Testing;
 
 /// <summary>
-/// A canonical text form of every key in every database of a server (type, content, TTL rounded to minutes), so two
-/// servers can be compared for logical equality: GET, LRANGE, SMEMBERS, ZRANGE WITHSCORES, HGETALL, XRANGE + groups, PTTL.
+/// A canonical text form of every key in every database of a server (type, content, absolute expiry), so two
+/// servers can be compared for logical equality: GET, LRANGE, SMEMBERS, ZRANGE WITHSCORES, HGETALL, XRANGE + groups, PEXPIRETIME.
 /// </summary>
 public static class LogicalDump
 {
@@ -88,11 +88,12 @@ public static class LogicalDump
                 break;
         }
 
-        var ttl = await db.KeyTimeToLiveAsync(key);
-        if (ttl is { } remaining)
+        // PEXPIRETIME (Redis 7.0+) is the absolute expiry in unix ms: exact across a backup and restore, and independent of
+        // when the two dumps are taken (a relative TTL would drift between them).
+        long expireAt = (long)await db.ExecuteAsync("PEXPIRETIME", key);
+        if (expireAt >= 0)
         {
-            // Minutes: two snapshots of the same data a few seconds apart must compare equal.
-            text.Append(" ttl~").Append(Math.Round(remaining.TotalMinutes).ToString(CultureInfo.InvariantCulture)).Append('m');
+            text.Append(" expires-at=").Append(expireAt.ToString(CultureInfo.InvariantCulture));
         }
 
         return text.ToString();

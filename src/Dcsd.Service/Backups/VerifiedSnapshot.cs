@@ -22,13 +22,26 @@ internal static class VerifiedSnapshot
             minimumSegmentSize: 256 * 1024,
             useSynchronizationContext: false));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var verification = Task.Run(
-            async () =>
+        var parsed = new TaskCompletionSource<RdbCensus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var parser = new Thread(() =>
+        {
+            BackgroundThreadPriority.LowerCurrentThread();
+            try
             {
-                await using var input = pipe.Reader.AsStream();
-                return await RdbVerifier.VerifyAsync(input, null, linked.Token).ConfigureAwait(false);
-            },
-            CancellationToken.None);
+                using var input = pipe.Reader.AsStream();
+                parsed.SetResult(RdbVerifier.Verify(input, null, linked.Token));
+            }
+            catch (Exception ex)
+            {
+                parsed.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "dcsd backup parse",
+        };
+        parser.Start();
+        var verification = parsed.Task;
 
         // A defect found mid-stream makes the rest of the transfer pointless: stop it.
         _ = verification.ContinueWith(_ => linked.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);

@@ -190,12 +190,13 @@ public sealed class SnapshotFailureTests
         });
         var stopwatch = Stopwatch.StartNew();
 
-        // The idle timeout alone would never fire: a newline arrives every 100 ms.
-        var error = await FetchFailsAsync(Source(fake.Port, idle: TimeSpan.FromMilliseconds(400), total: TimeSpan.FromSeconds(1.5)));
+        // The idle timeout alone would never fire: a newline arrives every 100 ms, fifteen times within the idle timeout
+        // (the margin keeps a loaded CI machine from stretching a gap past it).
+        var error = await FetchFailsAsync(Source(fake.Port, idle: TimeSpan.FromMilliseconds(1500), total: TimeSpan.FromSeconds(3)));
 
         Assert.Equal(SnapshotFailure.Timeout, error.Reason);
         Assert.Contains("did not finish within", error.Message, StringComparison.Ordinal);
-        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(1.4), TimeSpan.FromSeconds(6));
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
