@@ -101,8 +101,9 @@ public sealed class RedisServerProcess : IAsyncDisposable
                     text = output.ToString();
                 }
 
+                int exitCode = process.ExitCode;
                 process.Dispose();
-                throw new RedisServerStartException($"redis-server on port {port} exited with code {process.ExitCode}: {text}{log}".Trim());
+                throw new RedisServerStartException($"redis-server on port {port} exited with code {exitCode}: {text}{log}".Trim());
             }
 
             if (await server.PingAsync(cancellationToken).ConfigureAwait(false))
@@ -150,11 +151,24 @@ public sealed class RedisServerProcess : IAsyncDisposable
     private static string Quote(string value) =>
         "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
+    /// <summary>
+    /// A free loopback port at most 55535: a cluster node also listens on its port + 10000 (the cluster bus), which must
+    /// be a valid port too.
+    /// </summary>
     private static int FreeLoopbackPort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        const int MaxPortWithBus = 65535 - 10000;
+        const int Attempts = 100;
+        int port = 0;
+        for (int attempt = 0; attempt < Attempts && (port == 0 || port > MaxPortWithBus); attempt++)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        // A machine whose ephemeral range lies wholly above the limit still gets a port; only cluster nodes would mind.
+        return port;
     }
 
     private static string ReadTail(string path)
