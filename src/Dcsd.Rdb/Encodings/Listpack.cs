@@ -10,20 +10,7 @@ internal ref struct ListpackReader
 
     public ListpackReader(ReadOnlySpan<byte> blob)
     {
-        if (blob.Length < 7)
-        {
-            throw new FormatException("listpack shorter than its header");
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(blob) != (uint)blob.Length)
-        {
-            throw new FormatException($"listpack total-bytes {BinaryPrimitives.ReadUInt32LittleEndian(blob)} differs from its blob length {blob.Length}");
-        }
-
-        if (blob[^1] != 0xFF)
-        {
-            throw new FormatException("listpack does not end with 0xFF");
-        }
+        PackedBlob.CheckFrame(blob, 7, "listpack", "total-bytes");
 
         _blob = blob;
         DeclaredCount = BinaryPrimitives.ReadUInt16LittleEndian(blob[4..]);

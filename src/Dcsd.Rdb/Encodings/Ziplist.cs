@@ -13,20 +13,7 @@ internal ref struct ZiplistReader
 
     public ZiplistReader(ReadOnlySpan<byte> blob)
     {
-        if (blob.Length < 11)
-        {
-            throw new FormatException("ziplist shorter than its header");
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(blob) != (uint)blob.Length)
-        {
-            throw new FormatException($"ziplist zlbytes {BinaryPrimitives.ReadUInt32LittleEndian(blob)} differs from its blob length {blob.Length}");
-        }
-
-        if (blob[^1] != 0xFF)
-        {
-            throw new FormatException("ziplist does not end with 0xFF");
-        }
+        PackedBlob.CheckFrame(blob, 11, "ziplist", "zlbytes");
 
         _blob = blob;
         _tail = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(blob[4..]), int.MaxValue);

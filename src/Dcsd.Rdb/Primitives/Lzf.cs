@@ -71,6 +71,34 @@ internal static class Lzf
     }
 
     /// <summary>
+    /// Reads the rest of a back reference after its control byte, for the streaming readers: the bytes to copy and how far
+    /// back they start in the output.
+    /// </summary>
+    internal static (int Length, int Distance) ReadBackReference(RdbInput input, int ctrl, ref long remaining, long start)
+    {
+        int length = ctrl >> 5;
+        if (length == 7)
+        {
+            if (remaining < 1)
+            {
+                throw input.Error("LZF back reference truncated", start);
+            }
+
+            length += input.ReadByte();
+            remaining--;
+        }
+
+        if (remaining < 1)
+        {
+            throw input.Error("LZF back reference truncated", start);
+        }
+
+        int distance = ((ctrl & 0x1F) << 8) + 1 + input.ReadByte();
+        remaining--;
+        return (length + 2, distance);
+    }
+
+    /// <summary>
     /// Checks a compressed stream of <paramref name="compressedLength"/> bytes without producing output:
     /// only the output position matters for validity, so any size is checked in constant memory.
     /// </summary>
@@ -97,31 +125,13 @@ internal static class Lzf
             }
             else
             {
-                int len = ctrl >> 5;
-                if (len == 7)
-                {
-                    if (remaining < 1)
-                    {
-                        throw input.Error("LZF back reference truncated", start);
-                    }
-
-                    len += input.ReadByte();
-                    remaining--;
-                }
-
-                if (remaining < 1)
-                {
-                    throw input.Error("LZF back reference truncated", start);
-                }
-
-                long distance = ((ctrl & 0x1F) << 8) + 1 + input.ReadByte();
-                remaining--;
+                var (len, distance) = Lzf.ReadBackReference(input, ctrl, ref remaining, start);
                 if (distance > op)
                 {
                     throw input.Error("LZF back reference before the start of the output", start);
                 }
 
-                op += len + 2;
+                op += len;
             }
 
             if (op > expectedLength)
@@ -181,26 +191,7 @@ internal sealed class LzfStreamDecoder
             }
             else
             {
-                int len = ctrl >> 5;
-                if (len == 7)
-                {
-                    if (remaining < 1)
-                    {
-                        throw input.Error("LZF back reference truncated", start);
-                    }
-
-                    len += input.ReadByte();
-                    remaining--;
-                }
-
-                if (remaining < 1)
-                {
-                    throw input.Error("LZF back reference truncated", start);
-                }
-
-                int distance = ((ctrl & 0x1F) << 8) + 1 + input.ReadByte();
-                remaining--;
-                len += 2;
+                var (len, distance) = Lzf.ReadBackReference(input, ctrl, ref remaining, start);
                 if (distance > produced || distance > op)
                 {
                     throw input.Error("LZF back reference before the start of the output", start);
