@@ -71,6 +71,7 @@ public static class DcsdHost
         services.AddHostedService<BackupWorker>();
         services.AddSingleton<RestoreRepository>();
         services.AddSingleton<RestoreService>();
+        services.AddSingleton<BackupLoader>();
         services.AddSingleton<RestoreRunner>();
         services.AddHostedService<RestoreWorker>();
 
