@@ -60,6 +60,7 @@ public static class DcsdHost
         services.AddSingleton<IBackupStore>(new LocalDiskBackupStore(options.BackupDirectory));
         services.AddSingleton<LocalInstanceProvider>();
         services.AddSingleton<RedisAdmin>();
+        services.AddSingleton<InstanceTopology>();
         services.AddSingleton<SnapshotSourceSelector>();
         services.AddSingleton<InstanceReadiness>();
         services.AddSingleton<InstanceService>();

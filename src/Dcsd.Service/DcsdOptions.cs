@@ -21,6 +21,16 @@ public sealed class DcsdOptions
     /// <summary>A snapshot taking longer than this fails with dcs.08.0002. The default is 6 hours.</summary>
     public TimeSpan SnapshotTotalTimeout { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>How many shards of one cluster backup are snapshotted at once. The default is 4.</summary>
+    public int MaxParallelShardSnapshots { get; set; } = 4;
+
+    /// <summary>
+    /// When set, a cluster backup is a consistent cut: writes are paused (CLIENT PAUSE WRITE) on every master, for at most this
+    /// long, until every shard's snapshot has started, so no write is in one shard's file and missing from another's. Reads go on.
+    /// The default is null: shards are snapshotted independently, each consistent in itself.
+    /// </summary>
+    public TimeSpan? ClusterWritePause { get; set; }
+
     /// <summary>Whether every DCS route needs an AK/SK signature or a token. The default is true.</summary>
     public bool RequireAuthentication { get; set; } = true;
 

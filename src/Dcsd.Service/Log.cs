@@ -8,6 +8,9 @@ namespace Dcsd.Service;
 /// </summary>
 internal static partial class Log
 {
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Instance {InstanceId} adopts a running {CacheMode} deployment: {Shards} shard(s), {Nodes} node(s)")]
+    public static partial void InstanceAdopted(ILogger logger, string instanceId, string cacheMode, int shards, int nodes);
+
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Instance {InstanceId}: {Role} redis-server listening on 127.0.0.1:{Port} (pid {ProcessId})")]
     public static partial void NodeStarted(ILogger logger, string instanceId, string role, int port, int processId);
 
@@ -23,8 +26,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Instance {InstanceId}: supervising its nodes failed")]
     public static partial void SupervisionFailed(ILogger logger, Exception exception, string instanceId);
 
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Backup {BackupId} of instance {InstanceId} started from {Role} 127.0.0.1:{Port}")]
-    public static partial void BackupStarted(ILogger logger, string backupId, string instanceId, string role, int port);
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Backup {BackupId} of instance {InstanceId}: shard {Shard} from {Source}")]
+    public static partial void BackupStarted(ILogger logger, string backupId, string instanceId, int shard, Dcsd.Redis.Topology.NodeInfo source);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Backup {BackupId} succeeded: {Bytes} bytes, RDB {RdbVersion}, {Keys} keys, in {ElapsedMs} ms")]
     public static partial void BackupSucceeded(ILogger logger, string backupId, long bytes, int rdbVersion, long keys, long elapsedMs);

@@ -73,7 +73,7 @@ public static class ClusterSnapshot
     /// When one shard fails, the others are cancelled and a <see cref="ClusterSnapshotException"/> names the shard: no partial
     /// result is returned, and the caller discards whatever the destinations hold.
     /// </summary>
-    public static async Task<ClusterSnapshotResult> TakeAsync(
+    public static Task<ClusterSnapshotResult> TakeAsync(
         Deployment deployment,
         string? password,
         Func<ShardInfo, Stream> openDestination,
@@ -83,10 +83,42 @@ public static class ClusterSnapshot
     {
         ArgumentNullException.ThrowIfNull(deployment);
         ArgumentNullException.ThrowIfNull(openDestination);
+        options ??= new ClusterSnapshotOptions();
+        return TakeAsync(
+            deployment.ChooseSnapshotSources(options.MaxReplicaLag),
+            password,
+            async (choice, source, bytesReceived, token) =>
+            {
+                Stream destination = openDestination(choice.Shard);
+                await using (destination.ConfigureAwait(false))
+                {
+                    return await ReplicationSnapshotClient.FetchAsync(source, destination, bytesReceived, token).ConfigureAwait(false);
+                }
+            },
+            maxParallel,
+            options,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes one snapshot per chosen source through <paramref name="fetch"/> (which decides where the bytes go and may verify
+    /// them on the way), with the same bound, failure and consistent-cut rules as the overload above. <paramref name="fetch"/>
+    /// must pass its progress argument on to the transfer: the first bytes received are how a consistent cut learns the
+    /// source has forked.
+    /// </summary>
+    public static async Task<ClusterSnapshotResult> TakeAsync(
+        IReadOnlyList<SnapshotSourceChoice> choices,
+        string? password,
+        ShardSnapshotFetch fetch,
+        int maxParallel,
+        ClusterSnapshotOptions? options,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(choices);
+        ArgumentNullException.ThrowIfNull(fetch);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxParallel, 1);
         options ??= new ClusterSnapshotOptions();
         var clock = Stopwatch.StartNew();
-        IReadOnlyList<SnapshotSourceChoice> choices = deployment.ChooseSnapshotSources(options.MaxReplicaLag);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         WriteCut? cut = null;
         if (options.WritePause is { } pause)
@@ -104,7 +136,7 @@ public static class ClusterSnapshot
                 await gate.WaitAsync(abort.Token).ConfigureAwait(false);
                 try
                 {
-                    return await FetchShardAsync(choice, password, openDestination, options, cut, abort.Token).ConfigureAwait(false);
+                    return await FetchShardAsync(choice, password, fetch, options, cut, abort.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException && abort.IsCancellationRequested))
                 {
@@ -141,7 +173,7 @@ public static class ClusterSnapshot
         }
     }
 
-    private static async Task<ShardSnapshot> FetchShardAsync(SnapshotSourceChoice choice, string? password, Func<ShardInfo, Stream> openDestination, ClusterSnapshotOptions options, WriteCut? cut, CancellationToken cancellationToken)
+    private static async Task<ShardSnapshot> FetchShardAsync(SnapshotSourceChoice choice, string? password, ShardSnapshotFetch fetch, ClusterSnapshotOptions options, WriteCut? cut, CancellationToken cancellationToken)
     {
         var source = new SnapshotSource
         {
@@ -152,22 +184,20 @@ public static class ClusterSnapshot
             IdleTimeout = options.IdleTimeout,
             TotalTimeout = options.TotalTimeout,
         };
-        Stream destination = openDestination(choice.Shard);
-        await using (destination.ConfigureAwait(false))
+        SnapshotResult result;
+        try
         {
-            IProgress<long>? forked = cut?.ForkObserver(choice.Shard.Index);
-            SnapshotResult result;
-            try
-            {
-                result = await ReplicationSnapshotClient.FetchAsync(source, destination, forked, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                // A failed fetch must not hold the other shards' writes paused until the timeout.
-                cut?.ForkObserver(choice.Shard.Index).Report(0);
-            }
-
-            return new ShardSnapshot(choice.Shard, choice.Node, choice.Shard.Slots, result.ReplicationId, result.ReplicationOffset, result);
+            result = await fetch(choice, source, cut?.ForkObserver(choice.Shard.Index), cancellationToken).ConfigureAwait(false);
         }
+        finally
+        {
+            // A failed fetch must not hold the other shards' writes paused until the timeout.
+            cut?.ForkObserver(choice.Shard.Index).Report(0);
+        }
+
+        return new ShardSnapshot(choice.Shard, choice.Node, choice.Shard.Slots, result.ReplicationId, result.ReplicationOffset, result);
     }
 }
+
+/// <summary>Takes one shard's snapshot from <paramref name="source"/>, reporting bytes received to <paramref name="bytesReceived"/>.</summary>
+public delegate Task<SnapshotResult> ShardSnapshotFetch(SnapshotSourceChoice choice, SnapshotSource source, IProgress<long>? bytesReceived, CancellationToken cancellationToken);

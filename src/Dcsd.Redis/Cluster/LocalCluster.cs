@@ -177,7 +177,7 @@ public sealed class LocalCluster : IAsyncDisposable
                 await connections[index].ExecuteAsync("CLUSTER", ["MEET", RedisServerProcess.Host, _nodes[0].Port], cancellationToken).ConfigureAwait(false);
             }
 
-            await WaitForAsync(
+            await ClusterHealth.WaitForAsync(
                 "every node to know every other node",
                 async () =>
                 {
@@ -192,6 +192,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
                     return true;
                 },
+                HealthyTimeout,
                 cancellationToken).ConfigureAwait(false);
 
             for (int index = 0; index < _nodes.Length; index++)
@@ -202,7 +203,7 @@ public sealed class LocalCluster : IAsyncDisposable
 
                     // The replica may not have learnt the master's role from gossip yet ("not a master"): retry until it has.
                     int replica = index;
-                    await WaitForAsync(
+                    await ClusterHealth.WaitForAsync(
                         $"node {replica} to accept CLUSTER REPLICATE",
                         async () =>
                         {
@@ -216,6 +217,7 @@ public sealed class LocalCluster : IAsyncDisposable
                                 return false;
                             }
                         },
+                        HealthyTimeout,
                         cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -239,94 +241,8 @@ public sealed class LocalCluster : IAsyncDisposable
     /// Waits until every node says <c>cluster_state:ok</c> and sees all shards, each with its full set of online replicas,
     /// and every replica's link is up with no sync loading. Then refreshes <see cref="Deployment"/>.
     /// </summary>
-    public async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
-    {
-        // Connections are kept across polls (opening one per poll would cost more than the checks themselves).
-        var connections = new NodeConnection?[_nodes.Length];
-        Deployment? seen = null;
-        try
-        {
-            await WaitForAsync(
-                "the cluster to become healthy",
-                async () =>
-                {
-                    for (int index = 0; index < _nodes.Length; index++)
-                    {
-                        try
-                        {
-                            connections[index] ??= await NodeConnection.ConnectAsync(RedisServerProcess.Host, _nodes[index].Port, Password, cancellationToken).ConfigureAwait(false);
-                            Deployment? view = await HealthyViewAsync(connections[index]!, cancellationToken).ConfigureAwait(false);
-                            if (view is null)
-                            {
-                                return false;
-                            }
-
-                            seen = view;
-                        }
-                        catch (TopologyException)
-                        {
-                            // Still starting or loading its data: reconnect on the next poll.
-                            if (connections[index] is { } broken)
-                            {
-                                await broken.DisposeAsync().ConfigureAwait(false);
-                                connections[index] = null;
-                            }
-
-                            return false;
-                        }
-                    }
-
-                    return true;
-                },
-                cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            foreach (NodeConnection? connection in connections)
-            {
-                if (connection is not null)
-                {
-                    await connection.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-        }
-
-        Deployment = seen!;
-    }
-
-    /// <summary>This node's view of the cluster when it is the expected, healthy one; null otherwise.</summary>
-    private async Task<Deployment?> HealthyViewAsync(NodeConnection connection, CancellationToken cancellationToken)
-    {
-        string info = (await connection.ExecuteAsync("CLUSTER", ["INFO"], cancellationToken).ConfigureAwait(false)).ToString();
-        if (InfoFields.Get(info, "cluster_state") != "ok")
-        {
-            return null;
-        }
-
-        Deployment view = ClusterTopologyParser.ParseShards(await connection.ExecuteAsync("CLUSTER", ["SHARDS"], cancellationToken).ConfigureAwait(false));
-        if (view.Shards.Count != _shards
-            || view.Shards.Any(shard => shard.Replicas.Count != _replicasPerShard || shard.Nodes.Any(node => node.Health != NodeHealth.Online)))
-        {
-            return null;
-        }
-
-        ReplicationInfo replication = ReplicationInfo.Parse(await connection.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
-        return replication.Role == ReplicationRole.Replica && (!replication.MasterLinkUp || replication.MasterSyncInProgress) ? null : view;
-    }
-
-    private static async Task WaitForAsync(string what, Func<Task<bool>> condition, CancellationToken cancellationToken)
-    {
-        DateTime deadline = DateTime.UtcNow + HealthyTimeout;
-        while (!await condition().ConfigureAwait(false))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TopologyException(TopologyFailure.Timeout, $"gave up waiting for {what} after {HealthyTimeout}");
-            }
-
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public async Task WaitUntilHealthyAsync(CancellationToken cancellationToken) =>
+        Deployment = await ClusterHealth.WaitUntilHealthyAsync(EndPoints, Password, _shards, _replicasPerShard, HealthyTimeout, cancellationToken).ConfigureAwait(false);
 
     private static async Task StopAllAsync(IEnumerable<RedisServerProcess> nodes) =>
         await Task.WhenAll(nodes.Select(node => node.DisposeAsync().AsTask())).ConfigureAwait(false);

@@ -14,8 +14,15 @@ internal sealed record BackupManifest(
     string Format,
     DateTimeOffset CreatedAt,
     DateTimeOffset CompletedAt,
-    IReadOnlyList<BackupManifestFile> Files)
+    IReadOnlyList<BackupManifestFile> Files,
+    string Mode = BackupManifest.MasterStandbyMode,
+    bool? ConsistentCut = null,
+    long? WritesPausedMs = null)
 {
+    public const string MasterStandbyMode = "master_standby";
+
+    public const string ClusterMode = "cluster";
+
     public const string FileName = "manifest.json";
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
@@ -29,6 +36,8 @@ internal sealed record BackupManifest(
 }
 
 /// <summary>One RDB file of a backup: one per shard (one for a master/standby instance).</summary>
+/// <param name="Slots">The slot ranges the shard owned when its snapshot was taken ("0-5460"); null outside cluster mode.</param>
+/// <param name="Databases">The databases the file holds keys in: a restore into a cluster (db0 only) must know.</param>
 internal sealed record BackupManifestFile(
     string Name,
     long Size,
@@ -40,4 +49,9 @@ internal sealed record BackupManifestFile(
     string SourceAddress,
     string? ReplicationId,
     long? ReplicationOffset,
-    string TransferMode);
+    string TransferMode,
+    int Shard = 0,
+    IReadOnlyList<string>? Slots = null,
+    long Expires = 0,
+    long AlreadyExpired = 0,
+    IReadOnlyList<int>? Databases = null);

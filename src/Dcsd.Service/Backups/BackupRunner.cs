@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Dcsd.Rdb;
+using Dcsd.Redis.Cluster;
 using Dcsd.Redis.Replication;
+using Dcsd.Redis.Topology;
 using Dcsd.Service.Instances;
 using Dcsd.Service.Jobs;
 using Dcsd.Service.Store;
@@ -20,6 +22,7 @@ internal sealed class BackupRunner(
     BackupRepository backups,
     InstanceRepository instances,
     IBackupStore store,
+    InstanceTopology topology,
     SnapshotSourceSelector sourceSelector,
     RedisAdmin admin,
     IOptions<DcsdOptions> options,
@@ -111,45 +114,101 @@ internal sealed class BackupRunner(
 
     private async Task<(BackupManifest Manifest, RdbCensus Census)> SnapshotAsync(BackupRecord backup, InstanceRecord instance, CancellationToken cancellationToken)
     {
-        var node = await sourceSelector.ChooseAsync(instance, cancellationToken).ConfigureAwait(false);
-        long expectedBytes = await EstimateRdbBytesAsync(instance, node, cancellationToken).ConfigureAwait(false);
-        Log.BackupStarted(logger, backup.Id, instance.Id, node.Role, node.Port);
-
-        var started = Stopwatch.StartNew();
-        string fileName = string.Create(CultureInfo.InvariantCulture, $"redis_127.0.0.1_{node.Port}_{backup.CreatedAt.UtcDateTime:yyyyMMddHHmmss}.rdb");
-        var source = new SnapshotSource
-        {
-            Host = "127.0.0.1",
-            Port = node.Port,
-            Password = instance.Password,
-            IdleTimeout = options.Value.SnapshotIdleTimeout,
-            TotalTimeout = options.Value.SnapshotTotalTimeout,
-        };
+        var deployment = await topology.DiscoverAsync(instance, cancellationToken).ConfigureAwait(false);
+        var choices = await sourceSelector.ChooseAsync(instance, deployment, cancellationToken).ConfigureAwait(false);
+        bool cluster = deployment.Mode == DeploymentMode.Cluster;
+        var expectedBytes = await Task.WhenAll(choices.Select(choice => EstimateRdbBytesAsync(instance, choice.Node, cancellationToken))).ConfigureAwait(false);
+        var received = new long[choices.Count];
         var progress = new ThrottledProgress(fraction => backups.UpdateProgressAsync(backup.Id, Math.Round(fraction * 100, 2), CancellationToken.None), ProgressInterval, time)
-            .OfTotal(expectedBytes);
-        SnapshotResult snapshot;
-        RdbCensus census;
-        await using (var writer = await store.CreateAsync(backup.FilePrefix + "/" + fileName, cancellationToken).ConfigureAwait(false))
+            .OfTotal(expectedBytes.Sum());
+        var files = new BackupManifestFile[choices.Count];
+        var censuses = new RdbCensus[choices.Count];
+        foreach (var choice in choices)
         {
-            (snapshot, census) = await VerifiedSnapshot.TakeAsync(source, writer.Stream, progress, cancellationToken).ConfigureAwait(false);
-            await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+            Log.BackupStarted(logger, backup.Id, instance.Id, choice.Shard.Index, choice.Node);
         }
 
-        Log.BackupSucceeded(logger, backup.Id, snapshot.Bytes, snapshot.RdbVersion, census.TotalKeys, started.ElapsedMilliseconds);
-        var file = new BackupManifestFile(
-            fileName,
-            snapshot.Bytes,
-            snapshot.Sha256Hex,
-            snapshot.RdbVersion,
-            census.RedisVersion,
-            census.TotalKeys,
-            node.Role,
-            source.ToString(),
-            snapshot.ReplicationId,
-            snapshot.ReplicationOffset,
-            snapshot.Mode.ToString().ToLowerInvariant());
-        var manifest = new BackupManifest(backup.Id, backup.ProjectId, backup.InstanceId, backup.BackupFormat, backup.CreatedAt, time.GetUtcNow(), [file]);
-        return (manifest, census);
+        var started = Stopwatch.StartNew();
+        var result = await ClusterSnapshot.TakeAsync(
+            choices,
+            instance.Password,
+            async (choice, source, forked, token) =>
+            {
+                int index = choice.Shard.Index;
+                string fileName = FileName(choice, cluster, backup.CreatedAt);
+                var bytesReceived = new Progress(value =>
+                {
+                    forked?.Report(value);
+                    Volatile.Write(ref received[index], value);
+                    long total = 0;
+                    for (int i = 0; i < received.Length; i++)
+                    {
+                        total += Volatile.Read(ref received[i]);
+                    }
+
+                    progress.Report(total);
+                });
+                await using var writer = await store.CreateAsync(backup.FilePrefix + "/" + fileName, token).ConfigureAwait(false);
+                var (snapshot, census) = await VerifiedSnapshot.TakeAsync(source, writer.Stream, bytesReceived, token).ConfigureAwait(false);
+                await writer.CommitAsync(token).ConfigureAwait(false);
+                censuses[index] = census;
+                files[index] = new BackupManifestFile(
+                    fileName,
+                    snapshot.Bytes,
+                    snapshot.Sha256Hex,
+                    snapshot.RdbVersion,
+                    census.RedisVersion,
+                    census.TotalKeys,
+                    InstanceTopology.AsRecord(choice.Node).Role,
+                    choice.Node.EndPoint,
+                    snapshot.ReplicationId,
+                    snapshot.ReplicationOffset,
+                    snapshot.Mode.ToString().ToLowerInvariant(),
+                    index,
+                    cluster ? choice.Shard.Slots.Select(range => range.ToString()).ToList() : null,
+                    census.Databases.Sum(db => db.Expires),
+                    census.Databases.Sum(db => db.AlreadyExpired),
+                    census.Databases.Where(db => db.Keys > 0).Select(db => db.Db).ToList());
+                return snapshot;
+            },
+            Math.Max(1, options.Value.MaxParallelShardSnapshots),
+            new ClusterSnapshotOptions
+            {
+                WritePause = cluster ? options.Value.ClusterWritePause : null,
+                IdleTimeout = options.Value.SnapshotIdleTimeout,
+                TotalTimeout = options.Value.SnapshotTotalTimeout,
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        var combined = RdbCensusCombiner.Combine(censuses);
+        long totalBytes = files.Sum(f => f.Size);
+        Log.BackupSucceeded(logger, backup.Id, totalBytes, combined.RdbVersion, combined.TotalKeys, started.ElapsedMilliseconds);
+        var manifest = new BackupManifest(
+            backup.Id,
+            backup.ProjectId,
+            backup.InstanceId,
+            backup.BackupFormat,
+            backup.CreatedAt,
+            time.GetUtcNow(),
+            files,
+            cluster ? BackupManifest.ClusterMode : BackupManifest.MasterStandbyMode,
+            result.ConsistentCut,
+            result.ConsistentCut is null ? null : (long)result.WritesPaused.TotalMilliseconds);
+        return (manifest, combined);
+    }
+
+    /// <summary>DCS's names: redis_{ip}_{port}_{timestamp}.rdb, and for a cluster shard redis_{ip}_{port}_{slotStart}-{slotEnd}_{timestamp}.rdb.</summary>
+    private static string FileName(SnapshotSourceChoice choice, bool cluster, DateTimeOffset createdAt)
+    {
+        string slots = cluster
+            ? string.Create(CultureInfo.InvariantCulture, $"_{choice.Shard.Slots[0].Start}-{choice.Shard.Slots[^1].End}")
+            : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"redis_{choice.Node.Host}_{choice.Node.Port}{slots}_{createdAt.UtcDateTime:yyyyMMddHHmmss}.rdb");
+    }
+
+    private sealed class Progress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
     }
 
     private async Task CommitManifestAsync(BackupRecord backup, (BackupManifest Manifest, RdbCensus Census) result, CancellationToken cancellationToken)
@@ -175,9 +234,9 @@ internal sealed class BackupRunner(
     };
 
     /// <summary>The RDB is usually a little smaller than the dataset in memory; good enough to show progress.</summary>
-    private async Task<long> EstimateRdbBytesAsync(InstanceRecord instance, NodeRecord node, CancellationToken cancellationToken)
+    private async Task<long> EstimateRdbBytesAsync(InstanceRecord instance, NodeInfo node, CancellationToken cancellationToken)
     {
-        string info = await admin.InfoAsync(instance, node, "memory", cancellationToken).ConfigureAwait(false);
+        string info = await admin.InfoAsync(instance, InstanceTopology.AsRecord(node), "memory", cancellationToken).ConfigureAwait(false);
         foreach (string line in info.Split('\n'))
         {
             if (line.StartsWith("used_memory_dataset:", StringComparison.Ordinal)
@@ -195,6 +254,11 @@ internal sealed class BackupRunner(
         BackupFailedException failed => (failed.ErrorCode, failed.Message),
         SnapshotException { Reason: SnapshotFailure.Timeout } snapshot => (JobErrorCodes.Timeout, snapshot.Message),
         SnapshotException snapshot => (JobErrorCodes.ToolFailed, snapshot.Message),
+        ClusterSnapshotException { InnerException: SnapshotException { Reason: SnapshotFailure.Timeout } } shard => (JobErrorCodes.Timeout, shard.Message),
+        ClusterSnapshotException { InnerException: RdbFormatException format } shard =>
+            (JobErrorCodes.ToolFailed, $"the snapshot of {shard.Shard} is not a valid RDB file: {format.Message}"),
+        ClusterSnapshotException shard => (JobErrorCodes.ToolFailed, shard.Message),
+        TopologyException topologyFailure => (JobErrorCodes.ToolFailed, "the instance's nodes could not be read: " + topologyFailure.Message),
         RdbFormatException format => (JobErrorCodes.ToolFailed, "the snapshot is not a valid RDB file: " + format.Message),
         OperationCanceledException => (JobErrorCodes.ToolFailed, "dcsd stopped during the backup"),
         StackExchange.Redis.RedisException redis => (JobErrorCodes.ToolFailed, "the instance did not answer: " + redis.Message),

@@ -1,28 +1,31 @@
 using Dcsd.Redis.Replication;
+using Dcsd.Redis.Topology;
 using Dcsd.Service.Instances;
 using Dcsd.Service.Store;
 
 namespace Dcsd.Service.Backups;
 
 /// <summary>
-/// Picks the node a snapshot is taken from: a standby that has caught up with everything the master had when the backup
-/// started (so the backup holds every write acknowledged before it was asked for), sparing the master the fork;
+/// Picks, per shard, the node a snapshot is taken from: a standby that has caught up with everything its master had when
+/// the backup started (so the backup holds every write acknowledged before it was asked for), sparing the master the fork;
 /// otherwise the master, whose data is the truth.
 /// </summary>
 internal sealed class SnapshotSourceSelector(RedisAdmin admin, TimeProvider time)
 {
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(5);
 
-    public async Task<NodeRecord> ChooseAsync(InstanceRecord instance, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SnapshotSourceChoice>> ChooseAsync(InstanceRecord instance, Deployment deployment, CancellationToken cancellationToken) =>
+        await Task.WhenAll(deployment.Shards.Select(shard => ChooseAsync(instance, shard, cancellationToken))).ConfigureAwait(false);
+
+    private async Task<SnapshotSourceChoice> ChooseAsync(InstanceRecord instance, ShardInfo shard, CancellationToken cancellationToken)
     {
-        var master = instance.Master ?? throw new InvalidOperationException($"instance {instance.Id} has no master node");
-        var replicas = instance.Nodes.Where(n => n.Role == NodeRoles.Replica).ToList();
+        var replicas = shard.Replicas.Where(replica => replica.Health != NodeHealth.Failed).ToList();
         if (replicas.Count == 0)
         {
-            return master;
+            return new SnapshotSourceChoice(shard, shard.Master);
         }
 
-        var masterInfo = ReplicationInfo.Parse(await admin.InfoAsync(instance, master, "replication", cancellationToken).ConfigureAwait(false));
+        var masterInfo = ReplicationInfo.Parse(await admin.InfoAsync(instance, InstanceTopology.AsRecord(shard.Master), "replication", cancellationToken).ConfigureAwait(false));
         long target = masterInfo.MasterReplicationOffset ?? long.MaxValue;
         var deadline = time.GetUtcNow() + CatchUpTimeout;
         while (true)
@@ -32,24 +35,24 @@ internal sealed class SnapshotSourceSelector(RedisAdmin admin, TimeProvider time
                 var info = await TryReadAsync(instance, replica, cancellationToken).ConfigureAwait(false);
                 if (info is { MasterLinkUp: true, MasterSyncInProgress: false, ReplicaOffset: { } offset } && offset >= target)
                 {
-                    return replica;
+                    return new SnapshotSourceChoice(shard, replica);
                 }
             }
 
             if (time.GetUtcNow() > deadline)
             {
-                return master;
+                return new SnapshotSourceChoice(shard, shard.Master);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), time, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<ReplicationInfo?> TryReadAsync(InstanceRecord instance, NodeRecord replica, CancellationToken cancellationToken)
+    private async Task<ReplicationInfo?> TryReadAsync(InstanceRecord instance, NodeInfo replica, CancellationToken cancellationToken)
     {
         try
         {
-            return ReplicationInfo.Parse(await admin.InfoAsync(instance, replica, "replication", cancellationToken).ConfigureAwait(false));
+            return ReplicationInfo.Parse(await admin.InfoAsync(instance, InstanceTopology.AsRecord(replica), "replication", cancellationToken).ConfigureAwait(false));
         }
         catch (StackExchange.Redis.RedisConnectionException)
         {

@@ -1,13 +1,26 @@
+using Dcsd.Redis.Cluster;
 using Dcsd.Redis.Replication;
 using Dcsd.Service.Store;
 
 namespace Dcsd.Service.Instances;
 
-/// <summary>An instance is ready when every node answers and every standby has finished its sync with the master.</summary>
+/// <summary>
+/// An instance is ready when every node answers and every standby has finished its sync with the master; a cluster also
+/// when every node says cluster_state:ok and sees every shard.
+/// </summary>
 internal sealed class InstanceReadiness(RedisAdmin admin, TimeProvider time)
 {
     public async Task WaitUntilReadyAsync(InstanceRecord instance, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        if (instance.CacheMode == CacheModes.Cluster)
+        {
+            var shards = instance.Nodes.GroupBy(node => node.Shard).ToList();
+            int replicas = shards.Min(shard => shard.Count()) - 1;
+            await ClusterHealth.WaitUntilHealthyAsync(
+                [.. instance.Nodes.Select(node => (node.Host, node.Port))], instance.Password, shards.Count, replicas, timeout, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var deadline = time.GetUtcNow() + timeout;
         foreach (var replica in instance.Nodes.Where(n => n.Role == NodeRoles.Replica))
         {

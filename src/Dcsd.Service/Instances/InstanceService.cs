@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Dcsd.Redis.Topology;
 using Dcsd.Service.Api;
 using Dcsd.Service.Api.Instances;
 using Dcsd.Service.Store;
@@ -19,8 +20,18 @@ internal sealed class InstanceService(
 {
     private const double DefaultCapacityGb = 0.125;
 
+    private const int MaxShards = 16;
+    private const int DefaultShards = 3;
+    private const int MaxAdoptSeeds = 64;
+    private static readonly TimeSpan AdoptDiscoveryTimeout = TimeSpan.FromSeconds(15);
+
     public async Task<InstanceRecord> CreateAsync(string projectId, CreateInstanceRequest request, CancellationToken cancellationToken)
     {
+        if (request.Adopt is not null)
+        {
+            return await AdoptAsync(projectId, request, request.Adopt, cancellationToken).ConfigureAwait(false);
+        }
+
         var instance = Validate(projectId, request);
         await instances.InsertAsync(instance, cancellationToken).ConfigureAwait(false);
 
@@ -59,6 +70,75 @@ internal sealed class InstanceService(
         }
     }
 
+    /// <summary>
+    /// Records a deployment that already runs: its real mode and nodes are read from the given addresses now, so a wrong
+    /// address, password or spec_code is refused at once; the instance is RUNNING from the start.
+    /// </summary>
+    private async Task<InstanceRecord> AdoptAsync(string projectId, CreateInstanceRequest request, AdoptRequest adopt, CancellationToken cancellationToken)
+    {
+        if (adopt.Nodes is not { Count: > 0 and <= MaxAdoptSeeds } seeds)
+        {
+            throw new DcsException(DcsErrors.InvalidParameter("adopt.nodes").WithMessage($"adopt.nodes must list 1 to {MaxAdoptSeeds} host:port addresses."));
+        }
+
+        var endPoints = new List<(string Host, int Port)>();
+        foreach (string seed in seeds)
+        {
+            try
+            {
+                endPoints.Add(InstanceTopology.ParseEndPoint(seed ?? string.Empty));
+            }
+            catch (FormatException ex)
+            {
+                throw new DcsException(DcsErrors.InvalidParameter("adopt.nodes").WithMessage($"Invalid adopt.nodes parameter: {ex.Message}."));
+            }
+        }
+
+        string? password = adopt.Password ?? request.Password;
+        ValidatePassword(password, "adopt.password");
+        var template = Validate(projectId, request with { SpecCode = null, ResourceSpecCode = "dcs.master_standby", Adopt = null });
+
+        Deployment deployment;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(AdoptDiscoveryTimeout);
+            try
+            {
+                deployment = await RedisTopology.DiscoverAsync(endPoints, password, timeout.Token).ConfigureAwait(false);
+            }
+            catch (TopologyException ex)
+            {
+                throw new DcsException(DcsErrors.InvalidParameter("adopt.nodes").WithMessage("The nodes could not be adopted: " + ex.Message));
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new DcsException(DcsErrors.InvalidParameter("adopt.nodes").WithMessage($"The nodes could not be adopted: no answer within {AdoptDiscoveryTimeout.TotalSeconds:0} s."));
+            }
+        }
+
+        string mode = InstanceTopology.CacheModeOf(deployment.Mode);
+        string? specCode = request.SpecCode ?? request.ResourceSpecCode;
+        if (specCode is not null && SpecCodes.CacheModeOf(specCode) != mode)
+        {
+            throw new DcsException(DcsErrors.InvalidParameter("spec_code").WithMessage(
+                $"The nodes run a {mode} deployment; spec_code {specCode} asks for {SpecCodes.CacheModeOf(specCode) ?? "an unknown mode"}."));
+        }
+
+        var instance = template with
+        {
+            CacheMode = mode,
+            SpecCode = specCode ?? $"redis.{mode}.adopted",
+            Password = password,
+            Status = InstanceStatus.Running,
+            Nodes = InstanceTopology.NodesOf(deployment),
+            ShardingCount = deployment.Shards.Count,
+            AdoptedSeeds = [.. endPoints.Select(endPoint => endPoint.Host.Contains(':', StringComparison.Ordinal) ? $"[{endPoint.Host}]:{endPoint.Port}" : $"{endPoint.Host}:{endPoint.Port}")],
+        };
+        await instances.InsertAsync(instance, cancellationToken).ConfigureAwait(false);
+        Log.InstanceAdopted(logger, instance.Id, mode, deployment.Shards.Count, instance.Nodes.Count);
+        return instance;
+    }
+
     private InstanceRecord Validate(string projectId, CreateInstanceRequest request)
     {
         string name = request.Name?.Trim() ?? string.Empty;
@@ -79,9 +159,14 @@ internal sealed class InstanceService(
 
         string specCode = request.SpecCode ?? request.ResourceSpecCode ?? string.Empty;
         string cacheMode = SpecCodes.CacheModeOf(specCode) ?? throw new DcsException(DcsErrors.InvalidParameter("spec_code"));
+        int shards = 1;
         if (cacheMode == CacheModes.Cluster)
         {
-            throw new DcsException(DcsErrors.InstanceTypeNotSupported.WithMessage("Cluster instances are not supported by this dcsd yet."));
+            shards = request.ShardingCount ?? DefaultShards;
+            if (shards is < 1 or > MaxShards)
+            {
+                throw new DcsException(DcsErrors.InvalidParameter("sharding_count").WithMessage($"sharding_count must be 1 to {MaxShards}."));
+            }
         }
 
         double capacity = request.Capacity ?? DefaultCapacityGb;
@@ -106,6 +191,7 @@ internal sealed class InstanceService(
             DebugCommandEnabled = request.EnableDebugCommand == true,
             Status = InstanceStatus.Creating,
             Nodes = [],
+            ShardingCount = shards,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -123,14 +209,18 @@ internal sealed class InstanceService(
         };
         if (!string.IsNullOrEmpty(request.Password))
         {
-            if (request.Password.Length > 64 || request.Password.Any(char.IsControl))
-            {
-                throw new DcsException(DcsErrors.InvalidParameter("password"));
-            }
-
+            ValidatePassword(request.Password, "password");
             return request.Password;
         }
 
         return noPassword ? null : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    }
+
+    private static void ValidatePassword(string? password, string field)
+    {
+        if (password is not null && (password.Length > 64 || password.Any(char.IsControl)))
+        {
+            throw new DcsException(DcsErrors.InvalidParameter(field));
+        }
     }
 }

@@ -48,7 +48,7 @@ internal sealed class InstanceSupervisor(
     {
         foreach (var instance in await instances.ListAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (instance.Status is not (InstanceStatus.Running or InstanceStatus.Error))
+            if (instance.IsAdopted || instance.Status is not (InstanceStatus.Running or InstanceStatus.Error))
             {
                 continue;
             }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dcsd.Redis.Cluster;
 using Dcsd.Redis.Processes;
 using Dcsd.Service.Store;
 using Microsoft.Extensions.Logging;
@@ -17,15 +18,43 @@ internal sealed class LocalInstanceProvider(IOptions<DcsdOptions> options, ILogg
 
     private string ServerPath => options.Value.RedisServerPath;
 
-    /// <summary>Starts the nodes of a new instance (master first, then its standby) and returns them with their ports.</summary>
+    /// <summary>
+    /// Starts the nodes of a new instance (master first, then its standby; for a cluster, every shard's master and standby,
+    /// joined, with the slots spread evenly) and returns them with their ports.
+    /// </summary>
     public async Task<IReadOnlyList<NodeRecord>> CreateNodesAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {
         string root = Path.GetFullPath(Path.Combine(options.Value.InstancesDirectory, instance.Id));
+        if (instance.CacheMode == CacheModes.Cluster)
+        {
+            return await CreateClusterAsync(instance, root, cancellationToken).ConfigureAwait(false);
+        }
+
         var master = await StartAsync(instance, new NodeRecord(NodeRoles.Master, 0, Path.Combine(root, "node-0")), masterPort: 0, cancellationToken).ConfigureAwait(false);
         var nodes = new List<NodeRecord> { master };
         if (instance.CacheMode == CacheModes.Ha)
         {
             nodes.Add(await StartAsync(instance, new NodeRecord(NodeRoles.Replica, 0, Path.Combine(root, "node-1")), master.Port, cancellationToken).ConfigureAwait(false));
+        }
+
+        return nodes;
+    }
+
+    private async Task<IReadOnlyList<NodeRecord>> CreateClusterAsync(InstanceRecord instance, string root, CancellationToken cancellationToken)
+    {
+        const int nodesPerShard = 1 + LocalNodeConfig.ClusterReplicasPerShard;
+
+        // The LocalCluster object is only the way in: from here on its processes are supervised node by node, like any other.
+        var cluster = await LocalCluster.CreateAsync(
+            instance.ShardingCount, LocalNodeConfig.ClusterReplicasPerShard, root, instance.Password, LocalNodeConfig.ClusterLines(instance), cancellationToken).ConfigureAwait(false);
+        var nodes = new List<NodeRecord>();
+        for (int index = 0; index < cluster.Nodes.Count; index++)
+        {
+            var process = cluster.Nodes[index];
+            var node = new NodeRecord(index % nodesPerShard == 0 ? NodeRoles.Master : NodeRoles.Replica, process.Port, LocalCluster.NodeDirectory(root, index), index / nodesPerShard);
+            _children[node.Directory] = process;
+            Log.NodeStarted(logger, instance.Id, node.Role, process.Port, process.ProcessId);
+            nodes.Add(node);
         }
 
         return nodes;
@@ -57,8 +86,14 @@ internal sealed class LocalInstanceProvider(IOptions<DcsdOptions> options, ILogg
         return true;
     }
 
+    /// <summary>Stops the instance's processes; an adopted deployment's are not dcsd's to stop.</summary>
     public async Task StopAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {
+        if (instance.IsAdopted)
+        {
+            return;
+        }
+
         // Standbys first, so none of them logs a lost master or starts a pointless resync.
         foreach (var node in instance.Nodes.OrderBy(n => n.Role == NodeRoles.Master))
         {
@@ -68,6 +103,11 @@ internal sealed class LocalInstanceProvider(IOptions<DcsdOptions> options, ILogg
 
     public async Task DeleteFilesAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {
+        if (instance.IsAdopted)
+        {
+            return;
+        }
+
         await StopAsync(instance, cancellationToken).ConfigureAwait(false);
         string root = Path.GetFullPath(Path.Combine(options.Value.InstancesDirectory, instance.Id));
         if (Directory.Exists(root))

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dcsd.Redis.Cluster;
 using Dcsd.Redis.Processes;
 using Dcsd.Service.Store;
 
@@ -13,23 +14,18 @@ internal static class LocalNodeConfig
         Directory = node.Directory,
         Port = node.Port,
         Password = instance.Password,
-        ConfigLines = Lines(instance, node, masterPort),
+        ConfigLines = instance.CacheMode == CacheModes.Cluster ? LocalCluster.NodeConfigLines(ClusterLines(instance)) : Lines(instance, node, masterPort),
     };
+
+    /// <summary>Each shard of a local cluster is a master and one standby, as a DCS cluster instance is.</summary>
+    public const int ClusterReplicasPerShard = 1;
+
+    /// <summary>The managed-service lines of a cluster node (the cluster's own lines come from <see cref="LocalCluster"/>).</summary>
+    public static List<string> ClusterLines(InstanceRecord instance) => CommonLines(instance, instance.MaxMemoryBytes / instance.ShardingCount);
 
     private static List<string> Lines(InstanceRecord instance, NodeRecord node, int masterPort)
     {
-        var lines = new List<string>
-        {
-            // AOF keeps a crashed node's data: the supervisor restarts it in place, and a master that came back
-            // empty would otherwise wipe its standby on resync.
-            "appendonly yes",
-            "appendfsync everysec",
-            string.Create(CultureInfo.InvariantCulture, $"maxmemory {instance.MaxMemoryBytes}"),
-            "maxmemory-policy volatile-lru",
-            "repl-diskless-sync yes",
-            "repl-diskless-sync-delay 0",
-            instance.DebugCommandEnabled ? "enable-debug-command yes" : "enable-debug-command no",
-        };
+        var lines = CommonLines(instance, instance.MaxMemoryBytes);
         if (node.Role == NodeRoles.Replica)
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"replicaof 127.0.0.1 {masterPort}"));
@@ -37,4 +33,17 @@ internal static class LocalNodeConfig
 
         return lines;
     }
+
+    private static List<string> CommonLines(InstanceRecord instance, long maxMemoryBytes) =>
+        [
+            // AOF keeps a crashed node's data: the supervisor restarts it in place, and a master that came back
+            // empty would otherwise wipe its standby on resync.
+            "appendonly yes",
+            "appendfsync everysec",
+            string.Create(CultureInfo.InvariantCulture, $"maxmemory {maxMemoryBytes}"),
+            "maxmemory-policy volatile-lru",
+            "repl-diskless-sync yes",
+            "repl-diskless-sync-delay 0",
+            instance.DebugCommandEnabled ? "enable-debug-command yes" : "enable-debug-command no",
+        ];
 }

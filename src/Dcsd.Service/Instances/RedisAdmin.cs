@@ -10,22 +10,22 @@ namespace Dcsd.Service.Instances;
 /// </summary>
 internal sealed class RedisAdmin : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<(int Port, string? Password), Lazy<Task<ConnectionMultiplexer>>> _connections = new();
+    private readonly ConcurrentDictionary<(string Host, int Port, string? Password), Lazy<Task<ConnectionMultiplexer>>> _connections = new();
 
     public async Task<IServer> ServerAsync(InstanceRecord instance, NodeRecord node, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var key = (node.Port, instance.Password);
-        var lazy = _connections.GetOrAdd(key, k => new Lazy<Task<ConnectionMultiplexer>>(() => ConnectAsync(k.Port, k.Password)));
+        var key = (node.Host, node.Port, instance.Password);
+        var lazy = _connections.GetOrAdd(key, k => new Lazy<Task<ConnectionMultiplexer>>(() => ConnectAsync(k.Host, k.Port, k.Password)));
         try
         {
             var connection = await lazy.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-            return connection.GetServer("127.0.0.1", node.Port);
+            return connection.GetServer(node.Host, node.Port);
         }
         catch (RedisConnectionException)
         {
             // Forget a failed first connect so the next call tries again; an established multiplexer reconnects by itself.
-            _connections.TryRemove(new KeyValuePair<(int, string?), Lazy<Task<ConnectionMultiplexer>>>(key, lazy));
+            _connections.TryRemove(new KeyValuePair<(string, int, string?), Lazy<Task<ConnectionMultiplexer>>>(key, lazy));
             throw;
         }
     }
@@ -41,17 +41,17 @@ internal sealed class RedisAdmin : IAsyncDisposable
     {
         foreach (var node in instance.Nodes)
         {
-            if (_connections.TryRemove((node.Port, instance.Password), out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
+            if (_connections.TryRemove((node.Host, node.Port, instance.Password), out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
             {
                 await lazy.Value.Result.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task<ConnectionMultiplexer> ConnectAsync(int port, string? password) =>
+    private static async Task<ConnectionMultiplexer> ConnectAsync(string host, int port, string? password) =>
         await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
-            EndPoints = { { "127.0.0.1", port } },
+            EndPoints = { { host, port } },
             Password = password,
             AllowAdmin = true,
             AbortOnConnectFail = true,

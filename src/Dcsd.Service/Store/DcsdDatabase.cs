@@ -51,7 +51,9 @@ internal sealed class DcsdDatabase
                 status TEXT NOT NULL,
                 nodes TEXT NOT NULL,
                 created_at INTEGER NOT NULL,
-                updated_at INTEGER NOT NULL
+                updated_at INTEGER NOT NULL,
+                sharding_count INTEGER NOT NULL DEFAULT 1,
+                adopted_seeds TEXT
             );
             CREATE INDEX IF NOT EXISTS instances_by_project ON instances(project_id, created_at);
             CREATE TABLE IF NOT EXISTS backups (
@@ -96,5 +98,20 @@ internal sealed class DcsdDatabase
             CREATE INDEX IF NOT EXISTS restores_by_status ON restores(status);
             """;
         command.ExecuteNonQuery();
+        AddColumnIfMissing(connection, "instances", "sharding_count", "INTEGER NOT NULL DEFAULT 1");
+        AddColumnIfMissing(connection, "instances", "adopted_seeds", "TEXT");
+    }
+
+    /// <summary>Brings a data directory made by an earlier dcsd up to the current schema (SQLite has no ADD COLUMN IF NOT EXISTS).</summary>
+    private static void AddColumnIfMissing(SqliteConnection connection, string table, string column, string definition)
+    {
+        using var probe = connection.CreateCommand();
+        probe.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        if ((long)probe.ExecuteScalar()! == 0)
+        {
+            using var alter = connection.CreateCommand();
+            alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {definition}";
+            alter.ExecuteNonQuery();
+        }
     }
 }

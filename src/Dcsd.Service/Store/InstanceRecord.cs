@@ -16,8 +16,16 @@ internal static class CacheModes
     public const string Cluster = "cluster";
 }
 
-/// <summary>One redis-server of an instance. Role is "master" or "replica".</summary>
-internal sealed record NodeRecord(string Role, int Port, string Directory);
+/// <summary>
+/// One redis-server of an instance. Role is "master" or "replica"; <paramref name="Shard"/> is the shard's position by first
+/// slot (0 outside cluster mode). <paramref name="Directory"/> is empty for a node dcsd adopted and does not run.
+/// </summary>
+internal sealed record NodeRecord(string Role, int Port, string Directory, int Shard = 0, string Host = NodeRecord.LocalHost)
+{
+    public const string LocalHost = "127.0.0.1";
+
+    public string EndPoint => Host + ":" + Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
 
 internal sealed record InstanceRecord
 {
@@ -48,6 +56,17 @@ internal sealed record InstanceRecord
     public required string Status { get; init; }
 
     public required IReadOnlyList<NodeRecord> Nodes { get; init; }
+
+    /// <summary>Number of shards: 1 outside cluster mode.</summary>
+    public int ShardingCount { get; init; } = 1;
+
+    /// <summary>
+    /// For an adopted deployment, the host:port list it was adopted by: dcsd never starts or stops its processes and
+    /// re-reads its topology from these (and the nodes last seen) before every job. Null for instances dcsd runs.
+    /// </summary>
+    public IReadOnlyList<string>? AdoptedSeeds { get; init; }
+
+    public bool IsAdopted => AdoptedSeeds is not null;
 
     public required DateTimeOffset CreatedAt { get; init; }
 

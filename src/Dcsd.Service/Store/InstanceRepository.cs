@@ -7,13 +7,13 @@ namespace Dcsd.Service.Store;
 /// <summary>Instance records. Passwords are stored encrypted (AES-GCM, bound to the instance id) and decrypted on read.</summary>
 internal sealed class InstanceRepository(DcsdDatabase database, SecretProtector secrets)
 {
-    private const string Columns = "id, project_id, name, description, engine, engine_version, cache_mode, spec_code, capacity, password, debug_command, status, nodes, created_at, updated_at";
+    private const string Columns = "id, project_id, name, description, engine, engine_version, cache_mode, spec_code, capacity, password, debug_command, status, nodes, created_at, updated_at, sharding_count, adopted_seeds";
 
     public async Task InsertAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.Command(
-            $"INSERT INTO instances ({Columns}) VALUES ($id, $project, $name, $description, $engine, $version, $mode, $spec, $capacity, $password, $debug, $status, $nodes, $created, $updated)",
+            $"INSERT INTO instances ({Columns}) VALUES ($id, $project, $name, $description, $engine, $version, $mode, $spec, $capacity, $password, $debug, $status, $nodes, $created, $updated, $shards, $adopted)",
             ("$id", instance.Id),
             ("$project", instance.ProjectId),
             ("$name", instance.Name),
@@ -28,7 +28,9 @@ internal sealed class InstanceRepository(DcsdDatabase database, SecretProtector 
             ("$status", instance.Status),
             ("$nodes", JsonSerializer.Serialize(instance.Nodes)),
             ("$created", instance.CreatedAt.ToUnixMs()),
-            ("$updated", instance.UpdatedAt.ToUnixMs()));
+            ("$updated", instance.UpdatedAt.ToUnixMs()),
+            ("$shards", instance.ShardingCount),
+            ("$adopted", instance.AdoptedSeeds is null ? null : JsonSerializer.Serialize(instance.AdoptedSeeds)));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -99,5 +101,7 @@ internal sealed class InstanceRepository(DcsdDatabase database, SecretProtector 
         Nodes = JsonSerializer.Deserialize<List<NodeRecord>>(reader.GetString(12)) ?? [],
         CreatedAt = SqliteExtensions.FromUnixMs(reader.GetInt64(13)),
         UpdatedAt = SqliteExtensions.FromUnixMs(reader.GetInt64(14)),
+        ShardingCount = reader.GetInt32(15),
+        AdoptedSeeds = reader.GetNullableString(16) is { } seeds ? JsonSerializer.Deserialize<List<string>>(seeds) : null,
     };
 }

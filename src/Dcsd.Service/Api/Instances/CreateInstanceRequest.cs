@@ -6,7 +6,7 @@ namespace Dcsd.Service.Api.Instances;
 /// The DCS CreateInstance body, v2 and v1.0 alike. Cloud-only fields (az_codes, vpc_id, subnet_id, security_group_id,
 /// enterprise_project_id, …) are accepted and ignored: unknown members are skipped by the serializer.
 /// </summary>
-internal sealed class CreateInstanceRequest
+internal sealed record CreateInstanceRequest
 {
     public string? Name { get; set; }
 
@@ -30,4 +30,23 @@ internal sealed class CreateInstanceRequest
 
     /// <summary>v1.0 sends "true"/"false" strings; later SDKs send booleans.</summary>
     public JsonElement? NoPasswordAccess { get; set; }
+
+    /// <summary>Shards of a cluster instance (dcsd accepts 1 to 16; the default is 3). Ignored for other modes.</summary>
+    public int? ShardingCount { get; set; }
+
+    /// <summary>dcsd's extension: adopt a deployment that already runs instead of starting one.</summary>
+    public AdoptRequest? Adopt { get; set; }
+}
+
+/// <summary>
+/// The existing nodes an adopted instance stands for: any of a master/standby pair, or any nodes of a cluster. dcsd reads
+/// the real topology from them and never starts or stops their processes.
+/// </summary>
+internal sealed class AdoptRequest
+{
+    /// <summary>host:port of one or more nodes.</summary>
+    public List<string>? Nodes { get; set; }
+
+    /// <summary>The deployment's password (AUTH); the top-level password is used when this is absent.</summary>
+    public string? Password { get; set; }
 }

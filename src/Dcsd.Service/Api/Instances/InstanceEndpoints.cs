@@ -17,6 +17,26 @@ internal static class InstanceEndpoints
             group.MapGet("/{instanceId}", ShowAsync);
             group.MapDelete("/{instanceId}", DeleteAsync);
         }
+
+        app.MapGet("/v2/{projectId}/instances/{instanceId}/logical-nodes", LogicalNodesAsync).WithTags("Instances");
+    }
+
+    /// <summary>The instance's shards and nodes as they run now (for an adopted or failed-over deployment, not as created).</summary>
+    private static async Task<IResult> LogicalNodesAsync(
+        string projectId, string instanceId, InstanceRepository instances, InstanceTopology topology, CancellationToken cancellationToken)
+    {
+        var instance = await FindAsync(instances, projectId, instanceId, cancellationToken).ConfigureAwait(false);
+        List<LogicalNodeView> nodes;
+        try
+        {
+            nodes = instance.Nodes.Count == 0 ? [] : LogicalNodeView.From(instance, await topology.DiscoverAsync(instance, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Dcsd.Redis.Topology.TopologyException)
+        {
+            nodes = LogicalNodeView.FromRecords(instance);
+        }
+
+        return Results.Json(new { total = nodes.Count, nodes }, DcsJson.Options);
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, string projectId, InstanceService service, CancellationToken cancellationToken)

@@ -28,7 +28,8 @@ internal sealed record InstanceView(
     string ProductType,
     string StorageType,
     string CreatedAt,
-    [property: JsonPropertyName("instance_backup_policy")] object? InstanceBackupPolicy)
+    [property: JsonPropertyName("instance_backup_policy")] object? InstanceBackupPolicy,
+    bool Adopted)
 {
     public static InstanceView From(InstanceRecord instance, ActiveJob activeJob)
     {
@@ -52,17 +53,18 @@ internal sealed record InstanceView(
                 _ => null,
             },
             "normal",
-            master is { Port: > 0 } ? "127.0.0.1" : null,
+            master is { Port: > 0 } ? master.Host : null,
             master is { Port: > 0 } ? master.Port : null,
-            master is { Port: > 0 } ? "127.0.0.1" : null,
+            master is { Port: > 0 } ? master.Host : null,
             instance.MaxMemoryBytes / (1024 * 1024),
             instance.Password is null ? "true" : "false",
-            instance.CacheMode == CacheModes.Cluster ? instance.Nodes.Count(n => n.Role == NodeRoles.Master) : 1,
+            instance.ShardingCount,
             instance.Nodes.Count / Math.Max(1, instance.Nodes.Count(n => n.Role == NodeRoles.Master)),
             instance.ProjectId,
             "generic",
             "DRAM",
             DcsJson.Timestamp(instance.CreatedAt)!,
-            null);
+            null,
+            instance.IsAdopted);
     }
 }
