@@ -9,11 +9,12 @@ public static class ClusterHealth
 {
     /// <summary>
     /// Waits until every node in <paramref name="nodes"/> says <c>cluster_state:ok</c> and sees <paramref name="shards"/> shards,
-    /// each with <paramref name="replicasPerShard"/> online replicas, and every replica's link is up with no sync loading.
+    /// each with <paramref name="replicasPerShard"/> online replicas (any number when null: a deployment dcsd did not build
+    /// may have shards of different sizes), and every replica's link is up with no sync loading.
     /// Returns the topology the nodes agree on; throws <see cref="TopologyException"/> (Timeout) after <paramref name="timeout"/>.
     /// </summary>
     public static async Task<Deployment> WaitUntilHealthyAsync(
-        IReadOnlyList<(string Host, int Port)> nodes, string? password, int shards, int replicasPerShard, TimeSpan timeout, CancellationToken cancellationToken)
+        IReadOnlyList<(string Host, int Port)> nodes, string? password, int shards, int? replicasPerShard, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(nodes);
 
@@ -72,7 +73,7 @@ public static class ClusterHealth
     }
 
     /// <summary>This node's view of the cluster when it is the expected, healthy one; null otherwise.</summary>
-    private static async Task<Deployment?> HealthyViewAsync(NodeConnection connection, int shards, int replicasPerShard, CancellationToken cancellationToken)
+    private static async Task<Deployment?> HealthyViewAsync(NodeConnection connection, int shards, int? replicasPerShard, CancellationToken cancellationToken)
     {
         string info = (await connection.ExecuteAsync("CLUSTER", ["INFO"], cancellationToken).ConfigureAwait(false)).ToString();
         if (InfoFields.Get(info, "cluster_state") != "ok")
@@ -82,7 +83,7 @@ public static class ClusterHealth
 
         Deployment view = ClusterTopologyParser.ParseShards(await connection.ExecuteAsync("CLUSTER", ["SHARDS"], cancellationToken).ConfigureAwait(false));
         if (view.Shards.Count != shards
-            || view.Shards.Any(shard => shard.Replicas.Count != replicasPerShard || shard.Nodes.Any(node => node.Health != NodeHealth.Online)))
+            || view.Shards.Any(shard => (replicasPerShard is { } replicas && shard.Replicas.Count != replicas) || shard.Nodes.Any(node => node.Health != NodeHealth.Online)))
         {
             return null;
         }

@@ -14,10 +14,11 @@ internal sealed class InstanceReadiness(RedisAdmin admin, TimeProvider time)
     {
         if (instance.CacheMode == CacheModes.Cluster)
         {
-            var shards = instance.Nodes.GroupBy(node => node.Shard).ToList();
-            int replicas = shards.Min(shard => shard.Count()) - 1;
+            // dcsd knows the shape of the clusters it built; an adopted one's nodes may have moved since they were recorded.
+            int? replicas = instance.IsAdopted ? null : LocalNodeConfig.ClusterReplicasPerShard;
+            int shards = instance.IsAdopted ? instance.Nodes.Select(node => node.Shard).Distinct().Count() : instance.ShardingCount;
             await ClusterHealth.WaitUntilHealthyAsync(
-                [.. instance.Nodes.Select(node => (node.Host, node.Port))], instance.Password, shards.Count, replicas, timeout, cancellationToken).ConfigureAwait(false);
+                [.. instance.Nodes.Select(node => (node.Host, node.Port))], instance.Password, shards, replicas, timeout, cancellationToken).ConfigureAwait(false);
             return;
         }
 
