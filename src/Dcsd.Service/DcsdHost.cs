@@ -2,9 +2,11 @@ using Dcsd.Service.Jobs;
 using Dcsd.Service.Api;
 using Dcsd.Service.Api.Backups;
 using Dcsd.Service.Api.Instances;
+using Dcsd.Service.Api.MigrationTasks;
 using Dcsd.Service.Api.Restores;
 using Dcsd.Service.Backups;
 using Dcsd.Service.Instances;
+using Dcsd.Service.MigrationTasks;
 using Dcsd.Service.Restores;
 using Dcsd.Service.Security;
 using Dcsd.Service.Store;
@@ -73,8 +75,14 @@ public static class DcsdHost
         services.AddSingleton<RestoreRepository>();
         services.AddSingleton<RestoreService>();
         services.AddSingleton<BackupLoader>();
+        services.AddSingleton<BackupLoadJob>();
         services.AddSingleton<RestoreRunner>();
         services.AddHostedService<RestoreWorker>();
+        services.AddSingleton<JobQueue<MigrationTaskRecord>>();
+        services.AddSingleton<MigrationTaskRepository>();
+        services.AddSingleton<MigrationTaskService>();
+        services.AddSingleton<MigrationTaskRunner>();
+        services.AddHostedService<MigrationTaskWorker>();
 
         var app = builder.Build();
         app.UseDcsErrors();
@@ -85,6 +93,7 @@ public static class DcsdHost
         app.MapInstances();
         app.MapBackups();
         app.MapRestores();
+        app.MapMigrationTasks();
         return app;
     }
 }

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Dcsd.Service;
 
 /// <summary>
-/// dcsd's log events. Event ids are grouped: 1000 instances, 2000 backups, 3000 API, 4000 restores. Renaming a method renames its event.
+/// dcsd's log events. Event ids are grouped: 1000 instances, 2000 backups, 3000 API, 4000 restores,
+/// 5000 backup imports (migration tasks). Renaming a method renames its event.
 /// Nothing here takes a password, a key or a token.
 /// </summary>
 internal static partial class Log
@@ -49,6 +50,18 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Restore {RestoreId} failed with an unexpected error")]
     public static partial void RestoreCrashed(ILogger logger, Exception exception, string restoreId);
+
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Migration task {TaskId} imported backup {BackupId} into instance {InstanceId} through the {Engine} engine: {Keys} keys in {ElapsedMs} ms")]
+    public static partial void MigrationTaskSucceeded(ILogger logger, string taskId, string backupId, string instanceId, string engine, long keys, long elapsedMs);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Migration task {TaskId} failed: {Reason}")]
+    public static partial void MigrationTaskFailed(ILogger logger, string taskId, string reason);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Migration task {TaskId} failed with an unexpected error")]
+    public static partial void MigrationTaskCrashed(ILogger logger, Exception exception, string taskId);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Migration task {TaskId} was interrupted by a dcsd restart and is marked failed")]
+    public static partial void MigrationTaskInterrupted(ILogger logger, string taskId);
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     public static partial void UnhandledRequestError(ILogger logger, Exception exception, string method, string path);

@@ -45,4 +45,16 @@ internal static class DcsErrors
 
     /// <summary>Single-node instances cannot be backed up or restored (the seed's note). DCS documents no code; DCS.4086 says exactly this.</summary>
     public static readonly DcsError SingleNodeNotSupported = new(400, "DCS.4086", "111400086", "Only master/standby and cluster DCS instances can be backed up and restored, while single-node instances cannot.");
+
+    /// <summary>A malformed migration task id (DCS's own message for a task id).</summary>
+    public static readonly DcsError InvalidTaskId = new(400, "DCS.4070", "111400070", "Invalid task ID format.");
+
+    /// <summary>The backup import's target_instance.password is not the target's password.</summary>
+    public static readonly DcsError InstancePasswordMismatch = new(400, "DCS.4080", "111400080", "Instance password verify failed.");
+
+    /// <summary>DCS documents no message; the Terraform provider reads DCS.4133 on a migration task as "deleted".</summary>
+    public static readonly DcsError MigrationTaskNotFound = new(400, "DCS.4133", "111400133", "The migration task does not exist.");
+
+    /// <summary>Deleting a migration task that is still running.</summary>
+    public static readonly DcsError MigrationTaskRunning = new(400, "DCS.4957", "111400957", "This operation is not allowed when the task is in the current state.");
 }

@@ -18,10 +18,7 @@ internal sealed class BackupWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await RecoverAsync(stoppingToken).ConfigureAwait(false);
-        await Parallel.ForEachAsync(
-            queue.ReadAllAsync(stoppingToken),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrentJobs), CancellationToken = stoppingToken },
-            async (backupId, cancellationToken) => await runner.RunAsync(backupId, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        await queue.RunAsync(options.Value.MaxConcurrentJobs, runner.RunAsync, stoppingToken).ConfigureAwait(false);
     }
 
     private async Task RecoverAsync(CancellationToken cancellationToken)

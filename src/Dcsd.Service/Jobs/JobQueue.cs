@@ -13,4 +13,11 @@ internal sealed class JobQueue<TRecord>
     public void Enqueue(string id) => _channel.Writer.TryWrite(id);
 
     public IAsyncEnumerable<string> ReadAllAsync(CancellationToken cancellationToken) => _channel.Reader.ReadAllAsync(cancellationToken);
+
+    /// <summary>Runs every queued id through <paramref name="run"/>, at most <paramref name="maxConcurrent"/> at a time, until stopped.</summary>
+    public Task RunAsync(int maxConcurrent, Func<string, CancellationToken, Task> run, CancellationToken stoppingToken) =>
+        Parallel.ForEachAsync(
+            ReadAllAsync(stoppingToken),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxConcurrent), CancellationToken = stoppingToken },
+            async (id, cancellationToken) => await run(id, cancellationToken).ConfigureAwait(false));
 }

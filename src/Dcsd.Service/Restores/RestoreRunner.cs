@@ -11,9 +11,8 @@ namespace Dcsd.Service.Restores;
 /// </summary>
 internal sealed class RestoreRunner(
     RestoreRepository restores,
-    BackupRepository backups,
     InstanceRepository instances,
-    BackupLoader loader,
+    BackupLoadJob job,
     TimeProvider time,
     ILogger<RestoreRunner> logger)
 {
@@ -30,17 +29,9 @@ internal sealed class RestoreRunner(
         await restores.UpdateAsync(restore, cancellationToken).ConfigureAwait(false);
         try
         {
-            if (instance is null)
-            {
-                throw new RestoreFailedException("the instance no longer exists");
-            }
-
-            await instances.UpdateStatusAsync(instance.Id, InstanceStatus.Restoring, cancellationToken).ConfigureAwait(false);
-            var backup = await backups.GetByIdAsync(restore.BackupId, cancellationToken).ConfigureAwait(false)
-                ?? throw new RestoreFailedException("the backup no longer exists");
-            var result = await loader.LoadAsync(
-                backup,
+            var outcome = await job.RunAsync(
                 instance,
+                restore.BackupId,
                 percent => restores.UpdateProgressAsync(restore.Id, percent, CancellationToken.None),
                 engine =>
                 {
@@ -48,20 +39,21 @@ internal sealed class RestoreRunner(
                     return restores.UpdateAsync(restore, cancellationToken);
                 },
                 cancellationToken).ConfigureAwait(false);
-            Log.RestoreSucceeded(logger, restore.Id, instance.Id, result.Engine, result.Keys, (long)result.Elapsed.TotalMilliseconds);
-            restore = restore with { Status = RestoreStatus.Succeed, Progress = 100, ErrorCode = null, ErrorMessage = null, UpdatedAt = time.GetUtcNow() };
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            string? reason = BackupLoader.ReasonOf(ex);
-            if (reason is null)
+            if (outcome.Unexpected is not null)
             {
-                reason = BackupLoader.InternalErrorReason(ex);
-                Log.RestoreCrashed(logger, ex, restore.Id);
+                Log.RestoreCrashed(logger, outcome.Unexpected, restore.Id);
             }
 
-            Log.RestoreFailed(logger, restore.Id, reason);
-            restore = restore with { Status = RestoreStatus.Failed, ErrorCode = JobErrorCodes.SyncFailed, ErrorMessage = reason, UpdatedAt = time.GetUtcNow() };
+            if (outcome.Result is { } result)
+            {
+                Log.RestoreSucceeded(logger, restore.Id, restore.InstanceId, result.Engine, result.Keys, (long)result.Elapsed.TotalMilliseconds);
+                restore = restore with { Status = RestoreStatus.Succeed, Progress = 100, ErrorCode = null, ErrorMessage = null, UpdatedAt = time.GetUtcNow() };
+            }
+            else
+            {
+                Log.RestoreFailed(logger, restore.Id, outcome.FailureReason!);
+                restore = restore with { Status = RestoreStatus.Failed, ErrorCode = JobErrorCodes.SyncFailed, ErrorMessage = outcome.FailureReason, UpdatedAt = time.GetUtcNow() };
+            }
         }
         finally
         {

@@ -26,25 +26,8 @@ internal sealed class RestoreService(RestoreRepository restores, BackupRepositor
         }
 
         var backup = await backups.GetAsync(instance.ProjectId, instance.Id, RouteIds.Uuid(backupId, "backup_id"), cancellationToken).ConfigureAwait(false);
-        if (backup is null || backup.Status == BackupStatus.Deleted)
-        {
-            throw new DcsException(DcsErrors.BackupNotFound);
-        }
-
-        if (backup.Status != BackupStatus.Succeed || backup.Manifest is null)
-        {
-            throw new DcsException(DcsErrors.BackupNotRestorable);
-        }
-
-        if (instance.Status == InstanceStatus.Restoring)
-        {
-            throw new DcsException(DcsErrors.RestoreRunning);
-        }
-
-        if (instance.Status != InstanceStatus.Running)
-        {
-            throw new DcsException(DcsErrors.InstanceNotRunning);
-        }
+        EnsureLoadable(backup);
+        EnsureCanTakeData(instance);
 
         var now = time.GetUtcNow();
         var record = new RestoreRecord
@@ -64,5 +47,33 @@ internal sealed class RestoreService(RestoreRepository restores, BackupRepositor
 
         queue.Enqueue(record.Id);
         return record;
+    }
+
+    /// <summary>Only a succeed backup, with its manifest, can be put into an instance: DCS.4031 when it is gone, DCS.4087 when it has not succeeded.</summary>
+    public static void EnsureLoadable([System.Diagnostics.CodeAnalysis.NotNull] BackupRecord? backup)
+    {
+        if (backup is null || backup.Status == BackupStatus.Deleted)
+        {
+            throw new DcsException(DcsErrors.BackupNotFound);
+        }
+
+        if (backup.Status != BackupStatus.Succeed || backup.Manifest is null)
+        {
+            throw new DcsException(DcsErrors.BackupNotRestorable);
+        }
+    }
+
+    /// <summary>An instance takes a backup's data only while it runs with no restore or import going (DCS.4097, else DCS.4049).</summary>
+    public static void EnsureCanTakeData(InstanceRecord instance)
+    {
+        if (instance.Status == InstanceStatus.Restoring)
+        {
+            throw new DcsException(DcsErrors.RestoreRunning);
+        }
+
+        if (instance.Status != InstanceStatus.Running)
+        {
+            throw new DcsException(DcsErrors.InstanceNotRunning);
+        }
     }
 }

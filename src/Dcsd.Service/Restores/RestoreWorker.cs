@@ -27,9 +27,6 @@ internal sealed class RestoreWorker(
             queue.Enqueue(restore.Id);
         }
 
-        await Parallel.ForEachAsync(
-            queue.ReadAllAsync(stoppingToken),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrentJobs), CancellationToken = stoppingToken },
-            async (restoreId, cancellationToken) => await runner.RunAsync(restoreId, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        await queue.RunAsync(options.Value.MaxConcurrentJobs, runner.RunAsync, stoppingToken).ConfigureAwait(false);
     }
 }

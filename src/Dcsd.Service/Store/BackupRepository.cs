@@ -8,27 +8,13 @@ internal sealed class BackupRepository(DcsdDatabase database)
         "id, project_id, instance_id, name, remark, status, progress, size, backup_type, backup_format, error_code, error_message, file_prefix, manifest, census, created_at, execution_at, updated_at";
 
     /// <summary>Inserts the record unless the instance has a backup or restore waiting or running; returns the one that is.</summary>
-    public async Task<ActiveJob> TryInsertExclusiveAsync(BackupRecord backup, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        // An immediate transaction takes the write lock up front, so the check and the insert cannot interleave with another writer.
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var active = await InstanceJobGate.FindActiveAsync(connection, backup.InstanceId, cancellationToken).ConfigureAwait(false);
-        if (active != ActiveJob.None)
-        {
-            return active;
-        }
-
-        await using (var insert = connection.Command(
+    public Task<ActiveJob> TryInsertExclusiveAsync(BackupRecord backup, CancellationToken cancellationToken) =>
+        InstanceJobGate.InsertIfIdleAsync(
+            database,
+            backup.InstanceId,
             $"INSERT INTO backups ({Columns}) VALUES ($id, $project, $instance, $name, $remark, $status, $progress, $size, $type, $format, $error, $errorMessage, $prefix, $manifest, $census, $created, $execution, $updated)",
-            Parameters(backup)))
-        {
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return ActiveJob.None;
-    }
+            Parameters(backup),
+            cancellationToken);
 
     /// <summary>Writes every mutable field of the record.</summary>
     public async Task UpdateAsync(BackupRecord backup, CancellationToken cancellationToken)

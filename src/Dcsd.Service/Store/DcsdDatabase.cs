@@ -96,6 +96,26 @@ internal sealed class DcsdDatabase
             );
             CREATE INDEX IF NOT EXISTS restores_by_instance ON restores(project_id, instance_id, created_at);
             CREATE INDEX IF NOT EXISTS restores_by_status ON restores(status);
+            CREATE TABLE IF NOT EXISTS migration_tasks (
+                id TEXT PRIMARY KEY,
+                project_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                description TEXT,
+                migration_type TEXT NOT NULL,
+                migration_method TEXT NOT NULL,
+                file_source TEXT NOT NULL,
+                backup_id TEXT NOT NULL,
+                source_instance_id TEXT NOT NULL,
+                target_instance_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                progress REAL NOT NULL,
+                engine TEXT,
+                error_message TEXT,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS migration_tasks_by_project ON migration_tasks(project_id, created_at);
+            CREATE INDEX IF NOT EXISTS migration_tasks_by_target ON migration_tasks(target_instance_id, status);
             """;
         command.ExecuteNonQuery();
         AddColumnIfMissing(connection, "instances", "sharding_count", "INTEGER NOT NULL DEFAULT 1");

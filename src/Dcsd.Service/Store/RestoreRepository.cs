@@ -8,26 +8,13 @@ internal sealed class RestoreRepository(DcsdDatabase database)
         "id, project_id, instance_id, backup_id, source_instance_id, name, remark, status, progress, engine, error_code, error_message, created_at, updated_at";
 
     /// <summary>Inserts the record unless the instance has a backup or restore waiting or running; returns the one that is.</summary>
-    public async Task<ActiveJob> TryInsertExclusiveAsync(RestoreRecord restore, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var active = await InstanceJobGate.FindActiveAsync(connection, restore.InstanceId, cancellationToken).ConfigureAwait(false);
-        if (active != ActiveJob.None)
-        {
-            return active;
-        }
-
-        await using (var insert = connection.Command(
+    public Task<ActiveJob> TryInsertExclusiveAsync(RestoreRecord restore, CancellationToken cancellationToken) =>
+        InstanceJobGate.InsertIfIdleAsync(
+            database,
+            restore.InstanceId,
             $"INSERT INTO restores ({Columns}) VALUES ($id, $project, $instance, $backup, $source, $name, $remark, $status, $progress, $engine, $error, $errorMessage, $created, $updated)",
-            Parameters(restore)))
-        {
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return ActiveJob.None;
-    }
+            Parameters(restore),
+            cancellationToken);
 
     public async Task UpdateAsync(RestoreRecord restore, CancellationToken cancellationToken)
     {

@@ -16,6 +16,14 @@ internal static class SqliteExtensions
         return command;
     }
 
+    /// <summary>Runs one statement that returns no rows (an UPDATE, a DELETE).</summary>
+    public static async Task ExecuteAsync(this DcsdDatabase database, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.Command(sql, parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Runs a SELECT and maps every row.</summary>
     public static async Task<List<T>> QueryAsync<T>(
         this DcsdDatabase database, string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)

@@ -48,6 +48,8 @@ public sealed class MalformedRequestTests : IAsyncLifetime
         [
             (HttpMethod.Post, i), (HttpMethod.Get, i), (HttpMethod.Get, $"{i}/{_instanceId}"), (HttpMethod.Post, b), (HttpMethod.Get, b),
             (HttpMethod.Delete, $"{b}/{Guid.NewGuid()}"), (HttpMethod.Put, $"{i}/{_instanceId}"), (HttpMethod.Patch, b),
+            (HttpMethod.Post, $"/{version}/{P}/migration-task"), (HttpMethod.Get, $"/{version}/{P}/migration-task/{Guid.NewGuid()}"),
+            (HttpMethod.Get, $"/{version}/{P}/migration-tasks"), (HttpMethod.Delete, $"/{version}/{P}/migration-tasks/delete"),
         ];
     }
 
@@ -74,7 +76,7 @@ public sealed class MalformedRequestTests : IAsyncLifetime
 
             foreach (string id in BadIds)
             {
-                foreach (string path in (string[])[$"/{version}/{P}/instances/{id}", $"/{version}/{P}/instances/{id}/backups", $"/{version}/{P}/instances/{_instanceId}/backups/{id}"])
+                foreach (string path in (string[])[$"/{version}/{P}/instances/{id}", $"/{version}/{P}/instances/{id}/backups", $"/{version}/{P}/instances/{_instanceId}/backups/{id}", $"/{version}/{P}/migration-task/{id}"])
                 {
                     foreach (var method in (HttpMethod[])[HttpMethod.Get, HttpMethod.Post, HttpMethod.Delete])
                     {
