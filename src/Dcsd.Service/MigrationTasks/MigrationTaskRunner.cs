@@ -36,7 +36,8 @@ internal sealed class MigrationTaskRunner(
                     task = task with { Engine = engine };
                     return tasks.UpdateAsync(task, cancellationToken);
                 },
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                MultiDbPolicies.Parse(task.MultiDbPolicy)).ConfigureAwait(false);
             if (outcome.Unexpected is not null)
             {
                 Log.MigrationTaskCrashed(logger, outcome.Unexpected, task.Id);

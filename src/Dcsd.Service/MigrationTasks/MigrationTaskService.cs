@@ -61,6 +61,12 @@ internal sealed class MigrationTaskService(
 
         RestoreService.EnsureCanTakeData(target);
 
+        string multiDb = request.MultiDbPolicy ?? MultiDbPolicies.Refuse;
+        if (multiDb is not (MultiDbPolicies.Refuse or MultiDbPolicies.Db0Only or MultiDbPolicies.Merge))
+        {
+            throw new DcsException(DcsErrors.InvalidParameter("multi_db_policy").WithMessage("multi_db_policy must be refuse, db0_only or merge."));
+        }
+
         var now = time.GetUtcNow();
         var task = new MigrationTaskRecord
         {
@@ -75,6 +81,7 @@ internal sealed class MigrationTaskService(
             SourceInstanceId = backup.InstanceId,
             TargetInstanceId = target.Id,
             Status = MigrationTaskStatus.Migrating,
+            MultiDbPolicy = multiDb,
             CreatedAt = now,
             UpdatedAt = now,
         };

@@ -1,3 +1,4 @@
+using Dcsd.Redis.Cluster;
 using Dcsd.Service.Store;
 
 namespace Dcsd.Service.Restores;
@@ -13,7 +14,12 @@ internal sealed record BackupLoadOutcome(BackupLoadResult? Result, string? Failu
 internal sealed class BackupLoadJob(BackupRepository backups, InstanceRepository instances, BackupLoader loader)
 {
     public async Task<BackupLoadOutcome> RunAsync(
-        InstanceRecord? target, string backupId, Func<double, Task> progress, Func<string, Task> engineChosen, CancellationToken cancellationToken)
+        InstanceRecord? target,
+        string backupId,
+        Func<double, Task> progress,
+        Func<string, Task> engineChosen,
+        CancellationToken cancellationToken,
+        MultiDbPolicy multiDb = MultiDbPolicy.Refuse)
     {
         try
         {
@@ -25,7 +31,7 @@ internal sealed class BackupLoadJob(BackupRepository backups, InstanceRepository
             await instances.UpdateStatusAsync(target.Id, InstanceStatus.Restoring, cancellationToken).ConfigureAwait(false);
             var backup = await backups.GetByIdAsync(backupId, cancellationToken).ConfigureAwait(false)
                 ?? throw new RestoreFailedException("the backup no longer exists");
-            var result = await loader.LoadAsync(backup, target, progress, engineChosen, cancellationToken).ConfigureAwait(false);
+            var result = await loader.LoadAsync(backup, target, progress, engineChosen, cancellationToken, multiDb).ConfigureAwait(false);
             return new BackupLoadOutcome(result, null, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

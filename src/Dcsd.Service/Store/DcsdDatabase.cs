@@ -112,7 +112,8 @@ internal sealed class DcsdDatabase
                 engine TEXT,
                 error_message TEXT,
                 created_at INTEGER NOT NULL,
-                updated_at INTEGER NOT NULL
+                updated_at INTEGER NOT NULL,
+                multi_db_policy TEXT NOT NULL DEFAULT 'refuse'
             );
             CREATE INDEX IF NOT EXISTS migration_tasks_by_project ON migration_tasks(project_id, created_at);
             CREATE INDEX IF NOT EXISTS migration_tasks_by_target ON migration_tasks(target_instance_id, status);

@@ -58,9 +58,30 @@ internal sealed record MigrationTaskRecord
     /// <summary>Why it failed, in words (never a password).</summary>
     public string? ErrorMessage { get; init; }
 
+    /// <summary>dcsd's extension: what an import into a cluster does with keys outside db0 (see <see cref="MultiDbPolicies"/>).</summary>
+    public string MultiDbPolicy { get; init; } = MultiDbPolicies.Refuse;
+
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }
 
     public bool IsActive => Status == MigrationTaskStatus.Migrating;
+}
+
+/// <summary>
+/// A cluster has only db0. Importing a backup with keys in other databases into one is refused unless the task says
+/// "db0_only" (the other databases are left out) or "merge" (every database goes into db0; on equal names the later database wins).
+/// </summary>
+internal static class MultiDbPolicies
+{
+    public const string Refuse = "refuse";
+    public const string Db0Only = "db0_only";
+    public const string Merge = "merge";
+
+    public static Dcsd.Redis.Cluster.MultiDbPolicy Parse(string value) => value switch
+    {
+        Db0Only => Dcsd.Redis.Cluster.MultiDbPolicy.Db0Only,
+        Merge => Dcsd.Redis.Cluster.MultiDbPolicy.Merge,
+        _ => Dcsd.Redis.Cluster.MultiDbPolicy.Refuse,
+    };
 }

@@ -12,7 +12,7 @@ internal enum MigrationTaskDeletion
 internal sealed class MigrationTaskRepository(DcsdDatabase database)
 {
     private const string Columns =
-        "id, project_id, name, description, migration_type, migration_method, file_source, backup_id, source_instance_id, target_instance_id, status, progress, engine, error_message, created_at, updated_at";
+        "id, project_id, name, description, migration_type, migration_method, file_source, backup_id, source_instance_id, target_instance_id, status, progress, engine, error_message, created_at, updated_at, multi_db_policy";
 
     /// <summary>Inserts the task unless its target has a backup, restore or import waiting or running; returns the one that is.</summary>
     public Task<ActiveJob> TryInsertExclusiveAsync(MigrationTaskRecord task, CancellationToken cancellationToken) =>
@@ -21,7 +21,7 @@ internal sealed class MigrationTaskRepository(DcsdDatabase database)
             task.TargetInstanceId,
             $"""
             INSERT INTO migration_tasks ({Columns}) VALUES ($id, $project, $name, $description, $type, $method, $source, $backup,
-                $sourceInstance, $target, $status, $progress, $engine, $errorMessage, $created, $updated)
+                $sourceInstance, $target, $status, $progress, $engine, $errorMessage, $created, $updated, $multiDb)
             """,
             Parameters(task),
             cancellationToken);
@@ -125,6 +125,7 @@ internal sealed class MigrationTaskRepository(DcsdDatabase database)
         ("$errorMessage", t.ErrorMessage),
         ("$created", t.CreatedAt.ToUnixMs()),
         ("$updated", t.UpdatedAt.ToUnixMs()),
+        ("$multiDb", t.MultiDbPolicy),
     ];
 
     private static MigrationTaskRecord Read(SqliteDataReader r) => new()
@@ -145,5 +146,6 @@ internal sealed class MigrationTaskRepository(DcsdDatabase database)
         ErrorMessage = r.GetNullableString(13),
         CreatedAt = SqliteExtensions.FromUnixMs(r.GetInt64(14)),
         UpdatedAt = SqliteExtensions.FromUnixMs(r.GetInt64(15)),
+        MultiDbPolicy = r.GetString(16),
     };
 }

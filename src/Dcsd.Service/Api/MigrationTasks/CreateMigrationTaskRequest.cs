@@ -17,6 +17,9 @@ internal sealed class CreateMigrationTaskRequest
 
     public TargetInstanceBody? TargetInstance { get; set; }
 
+    /// <summary>dcsd's extension: "refuse" (the default), "db0_only" or "merge", for a multi-database backup imported into a cluster.</summary>
+    public string? MultiDbPolicy { get; set; }
+
     /// <summary>BackupFilesBody: a DCS backup record (backup_id) or files in an OBS bucket.</summary>
     internal sealed class BackupFilesBody
     {
