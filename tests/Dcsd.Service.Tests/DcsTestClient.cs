@@ -41,6 +41,16 @@ public class DcsTestClient(HttpClient client) : IDisposable
         return await WaitInstanceAsync(id, "RUNNING");
     }
 
+    /// <summary>Creates a cluster instance of <paramref name="shards"/> shards (a master and a standby each) and waits until it is RUNNING.</summary>
+    public async Task<JsonNode> CreateRunningClusterAsync(int shards, string password)
+    {
+        var created = await OkAsync(HttpMethod.Post, $"/v2/{Project}/instances", $$"""
+            {"name":"c{{shards}}","engine":"Redis","engine_version":"7.0","capacity":1,"spec_code":"redis.cluster.xu1.large.shard.2",
+             "password":"{{password}}","sharding_count":{{shards}}}
+            """);
+        return await WaitInstanceAsync((string)created["instances"]![0]!["instance_id"]!, "RUNNING");
+    }
+
     public async Task<JsonNode> WaitInstanceAsync(string instanceId, string status)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -78,6 +88,42 @@ public class DcsTestClient(HttpClient client) : IDisposable
     {
         var list = await OkAsync(HttpMethod.Get, $"/v2/{Project}/instances/{instanceId}/backups?limit=1000");
         return list["backup_record_response"]!.AsArray().Single(r => (string)r!["backup_id"]! == backupId)!;
+    }
+
+    /// <summary>Polls the v2 list until the restore reaches a final status and returns its record.</summary>
+    public async Task<JsonNode> WaitRestoreAsync(string instanceId, string restoreId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var list = await OkAsync(HttpMethod.Get, $"/v2/{Project}/instances/{instanceId}/restores?limit=1000");
+            var record = list["restore_record_response"]!.AsArray().Single(r => (string)r!["restore_id"]! == restoreId)!;
+            if ((string)record["status"]! is "succeed" or "failed")
+            {
+                return record;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"restore {restoreId} still {record.ToJsonString()}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Polls a backup import (migration task) until it ends; it must show MIGRATING until then.</summary>
+    public async Task<JsonNode> WaitMigrationTaskAsync(string taskId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(180);
+        while (true)
+        {
+            var task = await OkAsync(HttpMethod.Get, $"/v2/{Project}/migration-task/{taskId}");
+            if ((string)task["status"]! is "SUCCESS" or "FAILED")
+            {
+                return task;
+            }
+
+            Assert.Equal("MIGRATING", (string)task["status"]!);
+            Assert.True(DateTime.UtcNow < deadline, $"migration task {taskId} still {task["status"]}");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>The backup's RDB file on local disk.</summary>

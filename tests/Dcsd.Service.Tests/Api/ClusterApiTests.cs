@@ -9,7 +9,7 @@ namespace Dcsd.Service.Tests.Api;
 public sealed class ClusterApiTests : IAsyncLifetime
 {
     private const string P = DcsTestClient.Project;
-    private const string Password = "cluster-password-1";
+    internal const string Password = "cluster-password-1";
     private DcsdTestServer _dcsd = null!;
 
     public async Task InitializeAsync() => _dcsd = await DcsdTestServer.StartAsync();
@@ -19,11 +19,8 @@ public sealed class ClusterApiTests : IAsyncLifetime
     [Fact]
     public async Task A_cluster_instance_is_backed_up_per_shard_and_restored_in_place()
     {
-        var created = await _dcsd.OkAsync(HttpMethod.Post, $"/v2/{P}/instances", $$"""
-            {"name":"c3","engine":"Redis","engine_version":"7.0","capacity":1,"spec_code":"redis.cluster.xu1.large.shard.2","password":"{{Password}}","sharding_count":3}
-            """);
-        string id = (string)created["instances"]![0]!["instance_id"]!;
-        var instance = await _dcsd.WaitInstanceAsync(id, "RUNNING");
+        var instance = await _dcsd.CreateRunningClusterAsync(3, Password);
+        string id = (string)instance["instance_id"]!;
         Assert.Equal("cluster", (string)instance["cache_mode"]!);
         Assert.Equal(3, (int)instance["sharding_count"]!);
 
@@ -61,7 +58,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
 
         await db.KeyDeleteAsync("string:0");
         var restore = await _dcsd.OkAsync(HttpMethod.Post, $"/v2/{P}/instances/{id}/restores", $$"""{"backup_id":"{{backup["backup_id"]}}"}""");
-        var restored = await WaitRestoreAsync(id, (string)restore["restore_id"]!);
+        var restored = await _dcsd.WaitRestoreAsync(id, (string)restore["restore_id"]!);
         Assert.True((string)restored["status"]! == "succeed", restored.ToJsonString());
         Assert.Equal("restore", (string)restored["engine"]!);
         Assert.Equal(atBackup, await ClusterLogicalDump.TakeAsync(redis, await DiscoverAsync(instance)));
@@ -92,7 +89,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
         await master.Db().StringSetAsync("db0:string:small", "changed");
         await master.Db(5).StringSetAsync("extra", "gone after the restore");
         var restore = await _dcsd.OkAsync(HttpMethod.Post, $"/v2/{P}/instances/{id}/restores", $$"""{"backup_id":"{{backup["backup_id"]}}"}""");
-        Assert.Equal("succeed", (string)(await WaitRestoreAsync(id, (string)restore["restore_id"]!))["status"]!);
+        Assert.Equal("succeed", (string)(await _dcsd.WaitRestoreAsync(id, (string)restore["restore_id"]!))["status"]!);
         Assert.Equal(atBackup, await LogicalDump.TakeAsync(master.Connection, master.EndPoint));
 
         await _dcsd.SendAsync(HttpMethod.Delete, $"/v2/{P}/instances/{id}");
@@ -133,7 +130,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
 
         // The first backup restored over the failed-over cluster: exactly its data.
         var restore = await _dcsd.OkAsync(HttpMethod.Post, $"/v2/{P}/instances/{id}/restores", $$"""{"backup_id":"{{first["backup_id"]}}"}""");
-        Assert.Equal("succeed", (string)(await WaitRestoreAsync(id, (string)restore["restore_id"]!))["status"]!);
+        Assert.Equal("succeed", (string)(await _dcsd.WaitRestoreAsync(id, (string)restore["restore_id"]!))["status"]!);
         Assert.Equal(atFirst, await ClusterLogicalDump.TakeAsync(fresh, after));
 
         // A whole shard lost while the backup is being taken: the backup fails, and leaves no file behind.
@@ -207,7 +204,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
         return bounds.Length == 1 ? 1 : int.Parse(bounds[1], System.Globalization.CultureInfo.InvariantCulture) - int.Parse(bounds[0], System.Globalization.CultureInfo.InvariantCulture) + 1;
     }
 
-    private static Task<ConnectionMultiplexer> ConnectAsync(string host, int port) =>
+    internal static Task<ConnectionMultiplexer> ConnectAsync(string host, int port) =>
         ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
             EndPoints = { { host, port } },
@@ -217,7 +214,7 @@ public sealed class ClusterApiTests : IAsyncLifetime
             AsyncTimeout = 30000,
         });
 
-    private static Task<Deployment> DiscoverAsync(JsonNode instance) =>
+    internal static Task<Deployment> DiscoverAsync(JsonNode instance) =>
         RedisTopology.DiscoverAsync([((string)instance["ip"]!, (int)instance["port"]!)], Password, CancellationToken.None);
 
     private static async Task<Deployment> WaitForMasterAsync(TestCluster cluster, int port)
@@ -242,23 +239,6 @@ public sealed class ClusterApiTests : IAsyncLifetime
         while (!(await master.Admin.InfoRawAsync("replication"))!.Contains("state=online", StringComparison.Ordinal))
         {
             Assert.True(DateTime.UtcNow < deadline, "the standby did not sync");
-            await Task.Delay(50);
-        }
-    }
-
-    private async Task<JsonNode> WaitRestoreAsync(string instanceId, string restoreId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            var list = await _dcsd.OkAsync(HttpMethod.Get, $"/v2/{P}/instances/{instanceId}/restores?limit=1000");
-            var record = list["restore_record_response"]!.AsArray().Single(r => (string)r!["restore_id"]! == restoreId)!;
-            if ((string)record["status"]! is "succeed" or "failed")
-            {
-                return record;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"restore {restoreId} still {record.ToJsonString()}");
             await Task.Delay(50);
         }
     }

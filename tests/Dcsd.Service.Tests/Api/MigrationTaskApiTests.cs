@@ -42,7 +42,7 @@ public sealed class MigrationTaskApiTests : IAsyncLifetime
         Assert.Equal("import-one", (string)created["name"]!);
         Assert.Equal("MIGRATING", (string)created["status"]!);
 
-        var task = await WaitTaskAsync(taskId);
+        var task = await _dcsd.WaitMigrationTaskAsync(taskId);
         Assert.Equal("SUCCESS", (string)task["status"]!);
         Assert.Equal(taskId, (string)task["task_id"]!);
         Assert.Equal("import-one", (string)task["task_name"]!);
@@ -94,7 +94,7 @@ public sealed class MigrationTaskApiTests : IAsyncLifetime
         await WriteOtherDataAsync(singleRedis);
 
         var created = await _dcsd.OkAsync(HttpMethod.Post, $"/v2/{P}/migration-task", ImportBody("into-single", backupId, singleId, TargetPassword));
-        var task = await WaitTaskAsync((string)created["id"]!);
+        var task = await _dcsd.WaitMigrationTaskAsync((string)created["id"]!);
         Assert.Equal("SUCCESS", (string)task["status"]!);
         Assert.Equal("RUNNING", (string)(await _dcsd.WaitInstanceAsync(singleId, "RUNNING"))["status"]!);
         Assert.Equal(atBackup, await DumpAsync(singleRedis, single));
@@ -147,7 +147,7 @@ public sealed class MigrationTaskApiTests : IAsyncLifetime
         var (s3, e3, _) = await otherClient.SendAsync(HttpMethod.Delete, "/v2/another-project/migration-tasks/delete", $$"""{"task_id_list":["{{taskId}}"]}""");
         Assert.Equal((400, "DCS.4133"), (s3, (string)e3!["error_code"]!));
 
-        var task = await WaitTaskAsync(taskId);
+        var task = await _dcsd.WaitMigrationTaskAsync(taskId);
         Assert.Equal("SUCCESS", (string)task["status"]!);
         Assert.DoesNotContain(TargetPassword, task.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain(TargetPassword, (await _dcsd.OkAsync(HttpMethod.Get, $"/v2/{P}/migration-tasks")).ToJsonString(), StringComparison.Ordinal);
@@ -190,7 +190,7 @@ public sealed class MigrationTaskApiTests : IAsyncLifetime
         var shown = await _dcsd.OkAsync(HttpMethod.Get, $"/v2/{P}/instances/{targetId}");
         Assert.True((string?)shown["task"] == "RESTORING" || (string)shown["status"]! == "RESTORING", shown.ToJsonString());
 
-        Assert.Equal("SUCCESS", (string)(await WaitTaskAsync(taskId))["status"]!);
+        Assert.Equal("SUCCESS", (string)(await _dcsd.WaitMigrationTaskAsync(taskId))["status"]!);
         Assert.Equal("RUNNING", (string)(await _dcsd.WaitInstanceAsync(targetId, "RUNNING"))["status"]!);
         await using (var targetRedis = await ConnectAsync(target, TargetPassword))
         {
@@ -217,7 +217,7 @@ public sealed class MigrationTaskApiTests : IAsyncLifetime
         {
             var created = await _dcsd.OkAsync(HttpMethod.Post, $"/v2/{P}/migration-task", ImportBody(name, backupId, targetId, TargetPassword));
             ids.Add((string)created["id"]!);
-            Assert.Equal("SUCCESS", (string)(await WaitTaskAsync(ids[^1]))["status"]!);
+            Assert.Equal("SUCCESS", (string)(await _dcsd.WaitMigrationTaskAsync(ids[^1]))["status"]!);
             await _dcsd.WaitInstanceAsync(targetId, "RUNNING");
         }
 
@@ -328,23 +328,6 @@ public sealed class MigrationTaskApiTests : IAsyncLifetime
         string backupId = (string)backup["backup_id"]!;
         Assert.Equal("succeed", (string)(await _dcsd.WaitBackupAsync(instanceId, backupId))["status"]!);
         return backupId;
-    }
-
-    private async Task<JsonNode> WaitTaskAsync(string taskId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(180);
-        while (true)
-        {
-            var task = await _dcsd.OkAsync(HttpMethod.Get, $"/v2/{P}/migration-task/{taskId}");
-            if ((string)task["status"]! is "SUCCESS" or "FAILED")
-            {
-                return task;
-            }
-
-            Assert.Equal("MIGRATING", (string)task["status"]!);
-            Assert.True(DateTime.UtcNow < deadline, $"migration task {taskId} still {task["status"]}");
-            await Task.Delay(50);
-        }
     }
 
     /// <summary>Asserts a v2 flat DCS error and returns its message.</summary>

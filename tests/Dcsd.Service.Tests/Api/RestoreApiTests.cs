@@ -36,7 +36,7 @@ public sealed class RestoreApiTests : IAsyncLifetime
         var (status, created, _) = await _dcsd.SendAsync(HttpMethod.Post, $"/v2/{P}/instances/{id}/restores", $$"""{"backup_id":"{{backupId}}","remark":"undo"}""");
         Assert.Equal(200, status);
         string restoreId = (string)created!["restore_id"]!;
-        var record = await WaitRestoreAsync(id, restoreId);
+        var record = await _dcsd.WaitRestoreAsync(id, restoreId);
         Assert.Equal("succeed", (string)record["status"]!);
         Assert.Equal("100.00", (string)record["progress"]!);
         Assert.Equal("replication", (string)record["engine"]!);
@@ -102,7 +102,7 @@ public sealed class RestoreApiTests : IAsyncLifetime
         Assert.Equal((400, "DCS.4097"), (s6, (string)e6!["error_code"]!));
         var (s7, e7, _) = await _dcsd.SendAsync(HttpMethod.Post, $"/v2/{P}/instances/{id}/backups", "{}");
         Assert.Equal((400, "DCS.4097"), (s7, (string)e7!["error_code"]!));
-        Assert.Equal("succeed", (string)(await WaitRestoreAsync(id, (string)restore["restore_id"]!))["status"]!);
+        Assert.Equal("succeed", (string)(await _dcsd.WaitRestoreAsync(id, (string)restore["restore_id"]!))["status"]!);
 
         var single = await _dcsd.CreateRunningInstanceAsync("single", Password);
         var (s8, e8, _) = await _dcsd.SendAsync(HttpMethod.Post, $"/v2/{P}/instances/{single["instance_id"]}/restores", $$"""{"backup_id":"{{done["backup_id"]}}"}""");
@@ -120,26 +120,9 @@ public sealed class RestoreApiTests : IAsyncLifetime
         File.Delete(_dcsd.BackupFilePath(id, backupId));
 
         var restore = await _dcsd.OkAsync(HttpMethod.Post, $"/v1.0/{P}/instances/{id}/restores", $$"""{"backup_id":"{{backupId}}"}""");
-        var record = await WaitRestoreAsync(id, (string)restore["restore_id"]!);
+        var record = await _dcsd.WaitRestoreAsync(id, (string)restore["restore_id"]!);
         Assert.Equal("failed", (string)record["status"]!);
         Assert.Equal("dcs.08.0007", (string)record["error_code"]!);
         Assert.Equal("RUNNING", (string)(await _dcsd.WaitInstanceAsync(id, "RUNNING"))["status"]!);
-    }
-
-    private async Task<System.Text.Json.Nodes.JsonNode> WaitRestoreAsync(string instanceId, string restoreId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            var list = await _dcsd.OkAsync(HttpMethod.Get, $"/v2/{P}/instances/{instanceId}/restores?limit=1000");
-            var record = list["restore_record_response"]!.AsArray().Single(r => (string)r!["restore_id"]! == restoreId)!;
-            if ((string)record["status"]! is "succeed" or "failed")
-            {
-                return record;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"restore {restoreId} still {record["status"]}");
-            await Task.Delay(50);
-        }
     }
 }
