@@ -40,6 +40,36 @@ public sealed class RestartTests
     }
 
     [Fact]
+    public async Task A_cluster_instance_comes_back_whole_after_dcsd_stops_and_starts_again()
+    {
+        using var data = new TempDirectory("dcsd-restart-cluster");
+        var dcsd = await DcsdProcess.StartAsync(data.Path);
+        var instance = await dcsd.CreateRunningClusterAsync(2, ClusterApiTests.Password);
+        string id = (string)instance["instance_id"]!;
+        var deployment = await Dcsd.Redis.Topology.RedisTopology.DiscoverAsync([("127.0.0.1", (int)instance["port"]!)], ClusterApiTests.Password, CancellationToken.None);
+        SortedDictionary<string, string> before;
+        await using (var redis = await ClusterApiTests.ConnectAsync("127.0.0.1", (int)instance["port"]!))
+        {
+            await ClusterApiTests.WriteClusterDataAsync(redis);
+            before = await ClusterLogicalDump.TakeAsync(redis, deployment);
+        }
+
+        await dcsd.StopAsync();
+        await dcsd.DisposeAsync();
+        Assert.All(deployment.Nodes, node => Assert.False(RedisInlineClient.PingAsync(node.Port, ClusterApiTests.Password).GetAwaiter().GetResult()));
+
+        // Every node restarts from its directory and port; nodes.conf makes them one cluster again, with the same slots.
+        await using var again = await DcsdProcess.StartAsync(data.Path, dcsd.Port);
+        await again.WaitInstanceAsync(id, "RUNNING");
+        var healthy = await Dcsd.Redis.Cluster.ClusterHealth.WaitUntilHealthyAsync(
+            [.. deployment.Nodes.Select(node => (node.Host, node.Port))], ClusterApiTests.Password, 2, 1, TimeSpan.FromSeconds(60), CancellationToken.None);
+        await using (var redis = await ClusterApiTests.ConnectAsync("127.0.0.1", (int)instance["port"]!))
+        {
+            Assert.Equal(before, await ClusterLogicalDump.TakeAsync(redis, healthy));
+        }
+    }
+
+    [Fact]
     public async Task A_backup_cut_short_by_killing_dcsd_is_never_left_as_succeed_with_a_bad_file()
     {
         using var data = new TempDirectory("dcsd-kill");
