@@ -28,12 +28,14 @@ public sealed class DcsdTestServer : DcsTestClient, IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<DcsdTestServer> StartAsync(string? dataDirectory = null)
+    public static async Task<DcsdTestServer> StartAsync(string? dataDirectory = null, Action<DcsdOptions>? configure = null)
     {
         TempDirectory? owned = dataDirectory is null ? new TempDirectory("dcsd-data") : null;
         string directory = dataDirectory ?? owned!.Path;
         var credential = await DcsdCredentials.CreateAsync(directory, Project);
-        var app = DcsdHost.Build(new DcsdOptions { DataDirectory = directory }, "http://127.0.0.1:0", logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var options = new DcsdOptions { DataDirectory = directory };
+        configure?.Invoke(options);
+        var app = DcsdHost.Build(options, "http://127.0.0.1:0", logging => logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var client = new HttpClient(new TestSigningHandler(credential)) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };

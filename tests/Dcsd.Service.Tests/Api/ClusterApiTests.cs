@@ -65,6 +65,27 @@ public sealed class ClusterApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_the_write_pause_option_a_cluster_backup_is_a_consistent_cut()
+    {
+        await using var dcsd = await DcsdTestServer.StartAsync(configure: options => options.ClusterWritePause = TimeSpan.FromSeconds(5));
+        var instance = await dcsd.CreateRunningClusterAsync(2, Password);
+        string id = (string)instance["instance_id"]!;
+        await using var redis = await ConnectAsync((string)instance["ip"]!, (int)instance["port"]!);
+        await WriteClusterDataAsync(redis);
+
+        var backup = await dcsd.OkAsync(HttpMethod.Post, $"/v2/{P}/instances/{id}/backups", "{}");
+        string backupId = (string)backup["backup_id"]!;
+        Assert.Equal("succeed", (string)(await dcsd.WaitBackupAsync(id, backupId))["status"]!);
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dcsd.DataDirectory, "backups", P, id, backupId, "manifest.json")))!;
+        Assert.True((bool)manifest["consistent_cut"]!);
+        long paused = (long)manifest["writes_paused_ms"]!;
+        Assert.InRange(paused, 0, 5000);
+
+        // Writes were paused, not refused: the cluster takes them again.
+        await redis.GetDatabase().StringSetAsync("after-the-cut", "written");
+    }
+
+    [Fact]
     public async Task An_adopted_master_standby_pair_is_backed_up_and_restored_and_never_stopped()
     {
         await using var master = await TestRedis.StartAsync(Password);
