@@ -1,4 +1,8 @@
 using System.Text.Json;
+using Dcsd.Rdb;
+using Dcsd.Redis.Replication;
+using Dcsd.Redis.Topology;
+using Dcsd.Service.Instances;
 using System.Text.Json.Serialization;
 
 namespace Dcsd.Service.Backups;
@@ -54,4 +58,23 @@ internal sealed record BackupManifestFile(
     IReadOnlyList<string>? Slots = null,
     long Expires = 0,
     long AlreadyExpired = 0,
-    IReadOnlyList<int>? Databases = null);
+    IReadOnlyList<int>? Databases = null)
+{
+    public static BackupManifestFile Of(string fileName, SnapshotSourceChoice choice, bool cluster, SnapshotResult snapshot, RdbCensus census) => new(
+        fileName,
+        snapshot.Bytes,
+        snapshot.Sha256Hex,
+        snapshot.RdbVersion,
+        census.RedisVersion,
+        census.TotalKeys,
+        InstanceTopology.AsRecord(choice.Node).Role,
+        choice.Node.EndPoint,
+        snapshot.ReplicationId,
+        snapshot.ReplicationOffset,
+        snapshot.Mode.ToString().ToLowerInvariant(),
+        choice.Shard.Index,
+        cluster ? choice.Shard.Slots.Select(range => range.ToString()).ToList() : null,
+        census.Databases.Sum(db => db.Expires),
+        census.Databases.Sum(db => db.AlreadyExpired),
+        census.Databases.Where(db => db.Keys > 0).Select(db => db.Db).ToList());
+}

@@ -136,39 +136,12 @@ internal sealed class BackupRunner(
             {
                 int index = choice.Shard.Index;
                 string fileName = FileName(choice, cluster, backup.CreatedAt);
-                var bytesReceived = new Progress(value =>
-                {
-                    forked?.Report(value);
-                    Volatile.Write(ref received[index], value);
-                    long total = 0;
-                    for (int i = 0; i < received.Length; i++)
-                    {
-                        total += Volatile.Read(ref received[i]);
-                    }
-
-                    progress.Report(total);
-                });
+                var bytesReceived = new ShardBytesProgress(received, index, progress, forked);
                 await using var writer = await store.CreateAsync(backup.FilePrefix + "/" + fileName, token).ConfigureAwait(false);
                 var (snapshot, census) = await VerifiedSnapshot.TakeAsync(source, writer.Stream, bytesReceived, token).ConfigureAwait(false);
                 await writer.CommitAsync(token).ConfigureAwait(false);
                 censuses[index] = census;
-                files[index] = new BackupManifestFile(
-                    fileName,
-                    snapshot.Bytes,
-                    snapshot.Sha256Hex,
-                    snapshot.RdbVersion,
-                    census.RedisVersion,
-                    census.TotalKeys,
-                    InstanceTopology.AsRecord(choice.Node).Role,
-                    choice.Node.EndPoint,
-                    snapshot.ReplicationId,
-                    snapshot.ReplicationOffset,
-                    snapshot.Mode.ToString().ToLowerInvariant(),
-                    index,
-                    cluster ? choice.Shard.Slots.Select(range => range.ToString()).ToList() : null,
-                    census.Databases.Sum(db => db.Expires),
-                    census.Databases.Sum(db => db.AlreadyExpired),
-                    census.Databases.Where(db => db.Keys > 0).Select(db => db.Db).ToList());
+                files[index] = BackupManifestFile.Of(fileName, choice, cluster, snapshot, census);
                 return snapshot;
             },
             Math.Max(1, options.Value.MaxParallelShardSnapshots),
@@ -206,9 +179,21 @@ internal sealed class BackupRunner(
         return string.Create(CultureInfo.InvariantCulture, $"redis_{choice.Node.Host}_{choice.Node.Port}{slots}_{createdAt.UtcDateTime:yyyyMMddHHmmss}.rdb");
     }
 
-    private sealed class Progress(Action<long> report) : IProgress<long>
+    /// <summary>One shard's bytes received, reported as the sum over all shards (and passed on to the consistent cut, if any).</summary>
+    private sealed class ShardBytesProgress(long[] received, int index, IProgress<long> total, IProgress<long>? forked) : IProgress<long>
     {
-        public void Report(long value) => report(value);
+        public void Report(long value)
+        {
+            forked?.Report(value);
+            Volatile.Write(ref received[index], value);
+            long sum = 0;
+            for (int i = 0; i < received.Length; i++)
+            {
+                sum += Volatile.Read(ref received[i]);
+            }
+
+            total.Report(sum);
+        }
     }
 
     private async Task CommitManifestAsync(BackupRecord backup, (BackupManifest Manifest, RdbCensus Census) result, CancellationToken cancellationToken)
