@@ -150,16 +150,13 @@ internal sealed class RdbInput : IDisposable
         {
             if (handOffCrc && _pos - _crcPos >= ParallelCrcMinimum)
             {
-                // Two halves on two workers: the CRC keeps up with the parser even for files of huge values.
+                // One worker per block is enough: carry-less folding checksums faster than a stream can be read.
                 byte[] block = _buffer;
                 int start = _crcPos;
                 int length = _pos - _crcPos;
-                int half = (length / 2) & ~7;
-                Task<ulong> first = Task.Run(() => Crc64.Compute(block.AsSpan(start, half)));
-                Task<ulong> second = Task.Run(() => Crc64.Compute(block.AsSpan(start + half, length - half)));
-                _pendingCrcs.Enqueue((first, half));
-                _pendingCrcs.Enqueue((second, length - half));
-                _lastHandOff = Task.WhenAll(first, second);
+                Task<ulong> crc = Task.Run(() => Crc64.Compute(block.AsSpan(start, length)));
+                _pendingCrcs.Enqueue((crc, length));
+                _lastHandOff = crc;
                 FoldCrcs(waitForAll: false);
                 handedOff = true;
             }
@@ -458,12 +455,21 @@ internal sealed class RdbInput : IDisposable
         if (_buffer.Length > 0)
         {
             // The CRC worker may still be reading a block: let it finish before the buffers go back to the pool.
-            _lastHandOff.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
-            _spareCrc.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
+            WaitWithoutThrowing(_lastHandOff);
+            WaitWithoutThrowing(_spareCrc);
             ArrayPool<byte>.Shared.Return(_buffer);
             ArrayPool<byte>.Shared.Return(_spare);
             _buffer = [];
             _spare = [];
+        }
+    }
+
+    private static void WaitWithoutThrowing(Task task)
+    {
+        // A continuation on a finished task would still start a pool thread: most inputs never needed one.
+        if (!task.IsCompleted)
+        {
+            task.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
         }
     }
 }
