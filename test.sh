@@ -22,6 +22,9 @@ if [ ! -d ../shared/fixtures/rdb ]; then
 fi
 
 dotnet build Dcsd.slnx -c Release -nologo -v q -clp:ErrorsOnly
+# The Native AOT build of the rdb commands (dcs-rdb), which tests/Dcsd.Cli.Tests compares with the JIT one:
+# ./dcs publishes it when its sources changed, installing a C toolchain first if the machine has none.
+./dcs rdb --help >/dev/null
 
 results="$(pwd)/TestResults"
 rm -rf "$results"

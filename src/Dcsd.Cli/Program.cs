@@ -2,6 +2,7 @@ using System.CommandLine;
 using Dcsd.Cli.Credentials;
 using Dcsd.Cli.Demo;
 using Dcsd.Cli.Serve;
+using Dcsd.Rdb.Tool;
 
 namespace Dcsd.Cli;
 

@@ -16,11 +16,11 @@ internal sealed class RdbInput : IDisposable
     private readonly Stream _stream;
     private byte[] _buffer;
     private byte[] _spare;       // the other half of the double buffer, while the CRC worker may still read it
-    private Task _spareCrc = Task.CompletedTask;
-    private Task _lastHandOff = Task.CompletedTask;
+    private BlockCrc? _spareCrc;
+    private BlockCrc? _lastHandOff;
 
     // CRCs of handed-off parts, computed independently on worker threads and folded in order with Crc64.Combine.
-    private readonly Queue<(Task<ulong> Crc, int Length)> _pendingCrcs = new();
+    private readonly Queue<BlockCrc> _pendingCrcs = new();
     private int _pos;
     private int _end;
     private long _bufferStart;   // absolute stream offset of _buffer[0]
@@ -103,7 +103,7 @@ internal sealed class RdbInput : IDisposable
         if (handedOff)
         {
             // The CRC worker reads the consumed part of this buffer: continue in the other one.
-            _spareCrc.Wait();
+            _spareCrc?.RunOrWait();
             Buffer.BlockCopy(_buffer, _pos, _spare, 0, remaining);
             (_buffer, _spare) = (_spare, _buffer);
             _spareCrc = _lastHandOff;
@@ -150,16 +150,10 @@ internal sealed class RdbInput : IDisposable
         {
             if (handOffCrc && _pos - _crcPos >= ParallelCrcMinimum)
             {
-                // Two halves on two workers: the CRC keeps up with the parser even for files of huge values.
-                byte[] block = _buffer;
-                int start = _crcPos;
-                int length = _pos - _crcPos;
-                int half = (length / 2) & ~7;
-                Task<ulong> first = Task.Run(() => Crc64.Compute(block.AsSpan(start, half)));
-                Task<ulong> second = Task.Run(() => Crc64.Compute(block.AsSpan(start + half, length - half)));
-                _pendingCrcs.Enqueue((first, half));
-                _pendingCrcs.Enqueue((second, length - half));
-                _lastHandOff = Task.WhenAll(first, second);
+                // One worker per block is enough: carry-less folding checksums faster than a stream can be read.
+                BlockCrc crc = BlockCrc.Start(_buffer, _crcPos, _pos - _crcPos);
+                _pendingCrcs.Enqueue(crc);
+                _lastHandOff = crc;
                 FoldCrcs(waitForAll: false);
                 handedOff = true;
             }
@@ -186,10 +180,10 @@ internal sealed class RdbInput : IDisposable
     /// <summary>Folds the CRCs of handed-off parts into the running CRC, in order.</summary>
     private void FoldCrcs(bool waitForAll)
     {
-        while (_pendingCrcs.Count > 0 && (waitForAll || _pendingCrcs.Peek().Crc.IsCompleted))
+        while (_pendingCrcs.Count > 0 && (waitForAll || _pendingCrcs.Peek().IsCompleted))
         {
-            (Task<ulong> part, int length) = _pendingCrcs.Dequeue();
-            _crc = Crc64.Combine(_crc, part.Result, length);
+            BlockCrc part = _pendingCrcs.Dequeue();
+            _crc = Crc64.Combine(_crc, part.Result, part.Length);
         }
     }
 
@@ -457,9 +451,9 @@ internal sealed class RdbInput : IDisposable
     {
         if (_buffer.Length > 0)
         {
-            // The CRC worker may still be reading a block: let it finish before the buffers go back to the pool.
-            _lastHandOff.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
-            _spareCrc.ContinueWith(static _ => { }, TaskScheduler.Default).Wait();
+            // A CRC worker may still be reading a block: let it finish before the buffers go back to the pool.
+            _lastHandOff?.RunOrWait();
+            _spareCrc?.RunOrWait();
             ArrayPool<byte>.Shared.Return(_buffer);
             ArrayPool<byte>.Shared.Return(_spare);
             _buffer = [];

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Dcsd.Rdb.Census;
 
 namespace Dcsd.Rdb.Reading;
@@ -17,46 +18,39 @@ internal sealed partial class RdbParser
     public void SkipShortStringRun(CensusBuilder census)
     {
         ReadOnlySpan<byte> buffer = Input.Buffered;
+        // Without bounds checks: the loop runs only while a whole record of the longest form fits in the buffer, so
+        // every byte it looks at is in range. Each record costs two dependent loads (key length, then value length).
+        ref byte start = ref MemoryMarshal.GetReference(buffer);
         long sizeLimit = census.LargestThreshold;
         long nowMs = census.NowMs;
+        int last = buffer.Length - LongestShortRecord;
         int p = 0;
         long keys = 0;
         long expires = 0;
         long expired = 0;
-        while (buffer.Length - p > LongestShortRecord)
+        while (p < last)
         {
             int q = p;
-            bool hasExpire = false;
+            bool hasExpire = Unsafe.Add(ref start, q) == OpExpireTimeMs;
             long expireAt = 0;
-            if (buffer[q] == OpExpireTimeMs)
+            if (hasExpire)
             {
-                expireAt = BinaryPrimitives.ReadInt64LittleEndian(buffer[(q + 1)..]);
-                hasExpire = true;
+                expireAt = BinaryPrimitives.ReadInt64LittleEndian(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref start, q + 1), 8));
                 q += 9;
             }
 
-            if (buffer[q] != (byte)RdbObjectType.String)
-            {
-                break;
-            }
-
-            int keyLength = buffer[q + 1];
-            if (keyLength >= 64)
+            int keyLength = Unsafe.Add(ref start, q + 1);
+            if (Unsafe.Add(ref start, q) != (byte)RdbObjectType.String || keyLength >= 64)
             {
                 break;
             }
 
             int valueAt = q + 2 + keyLength;
-            int valueLength = buffer[valueAt];
-            if (valueLength >= 64)
-            {
-                break;
-            }
-
+            int valueLength = Unsafe.Add(ref start, valueAt);
             int next = valueAt + 1 + valueLength;
-            if (next - q > sizeLimit)
+            if (valueLength >= 64 || next - q > sizeLimit)
             {
-                break; // the census keeps this key's name: general path
+                break; // a longer or encoded value, or a key the census keeps by name: general path
             }
 
             keys++;

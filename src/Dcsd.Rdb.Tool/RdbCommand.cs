@@ -2,33 +2,45 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Dcsd.Rdb;
+using System.Text.Json.Serialization;
 
-// In the root CLI namespace so Program.cs registers it with one line.
-namespace Dcsd.Cli;
+namespace Dcsd.Rdb.Tool;
 
-/// <summary><c>dcs rdb verify|inspect</c>: offline checks of RDB files.</summary>
+/// <summary>
+/// <c>dcs rdb verify|inspect</c>: offline checks of RDB files. The same commands run in the native <c>dcs-rdb</c>
+/// program (what the <c>dcs</c> script runs) and under <c>dcs rdb</c> in the JIT-compiled CLI.
+/// </summary>
 internal static class RdbCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Source-generated serialization: the native build has no reflection-based serializer.
+    private static readonly RdbCensusJsonContext Json = new(new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 
+    /// <summary>The <c>rdb</c> command of the <c>dcs</c> CLI.</summary>
     public static Command Create()
     {
         var rdb = new Command("rdb", "Read, verify and inspect Redis RDB files");
-        rdb.Subcommands.Add(CreateVerify());
-        rdb.Subcommands.Add(CreateInspect());
+        foreach (Command command in CreateSubcommands())
+        {
+            rdb.Subcommands.Add(command);
+        }
+
         return rdb;
     }
+
+    /// <summary><c>verify</c> and <c>inspect</c>, for the <c>rdb</c> command or the root of <c>dcs-rdb</c>.</summary>
+    public static IEnumerable<Command> CreateSubcommands() => [CreateVerify(), CreateInspect()];
 
     private static Command CreateVerify()
     {
         var file = new Argument<FileInfo>("file") { Description = "RDB file to verify" };
         var verify = new Command("verify", "Check structure and CRC64; exit 0 with a summary, 1 with the error and its byte offset");
         verify.Arguments.Add(file);
-        verify.SetAction((parseResult, cancellationToken) => RunAsync(parseResult.GetValue(file)!, census =>
-        {
-            Console.Out.WriteLine(Summary(census));
-        }, null, cancellationToken));
+        verify.SetAction((parseResult, cancellationToken) => Task.FromResult(Run(
+            parseResult, parseResult.GetValue(file)!, new RdbVerifyOptions { LargestKeys = 0 }, Summary, cancellationToken)));
         return verify;
     }
 
@@ -44,36 +56,39 @@ internal static class RdbCommand
         inspect.SetAction((parseResult, cancellationToken) =>
         {
             bool asJson = parseResult.GetValue(json);
-            return RunAsync(parseResult.GetValue(file)!, census =>
-            {
-                Console.Out.WriteLine(asJson ? JsonSerializer.Serialize(census, JsonOptions) : Report(census));
-            }, new RdbVerifyOptions { LargestKeys = Math.Max(0, parseResult.GetValue(top)) }, cancellationToken);
+            var options = new RdbVerifyOptions { LargestKeys = Math.Max(0, parseResult.GetValue(top)) };
+            return Task.FromResult(Run(parseResult, parseResult.GetValue(file)!, options,
+                census => asJson ? JsonSerializer.Serialize(census, Json.RdbCensus) : Report(census), cancellationToken));
         });
         return inspect;
     }
 
-    private static async Task<int> RunAsync(FileInfo file, Action<RdbCensus> print, RdbVerifyOptions? options, CancellationToken cancellationToken)
+    /// <summary>Verifies <paramref name="file"/>; prints the census as <paramref name="format"/> makes it, or the defect.</summary>
+    private static int Run(ParseResult parseResult, FileInfo file, RdbVerifyOptions options, Func<RdbCensus, string> format, CancellationToken cancellationToken)
     {
+        // The invocation's writers, not Console: tests run the commands in-process and compare with the native program.
+        TextWriter output = parseResult.InvocationConfiguration.Output;
+        TextWriter error = parseResult.InvocationConfiguration.Error;
         try
         {
-            await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-            RdbCensus census = RdbVerifier.Verify(stream, options ?? new RdbVerifyOptions { LargestKeys = 0 }, cancellationToken);
-            print(census);
+            using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            RdbCensus census = RdbVerifier.Verify(stream, options, cancellationToken);
+            output.WriteLine(format(census));
             return 0;
         }
         catch (RdbFormatException e)
         {
-            await Console.Error.WriteLineAsync($"{file.Name}: INVALID at byte {e.Offset}: {e.Reason}");
+            error.WriteLine($"{file.Name}: INVALID at byte {e.Offset}: {e.Reason}");
             return 1;
         }
         catch (IOException e)
         {
-            await Console.Error.WriteLineAsync($"{file.Name}: {e.Message}");
+            error.WriteLine($"{file.Name}: {e.Message}");
             return 1;
         }
         catch (UnauthorizedAccessException e)
         {
-            await Console.Error.WriteLineAsync($"{file.Name}: {e.Message}");
+            error.WriteLine($"{file.Name}: {e.Message}");
             return 1;
         }
     }
@@ -132,3 +147,6 @@ internal static class RdbCommand
         return text.ToString().TrimEnd();
     }
 }
+
+[JsonSerializable(typeof(RdbCensus))]
+internal sealed partial class RdbCensusJsonContext : JsonSerializerContext;
