@@ -16,6 +16,12 @@ internal sealed class LocalInstanceProvider(IOptions<DcsdOptions> options, ILogg
     // Keyed by node directory: the one identity a node keeps across restarts.
     private readonly ConcurrentDictionary<string, RedisServerProcess> _children = new(StringComparer.Ordinal);
 
+    // Supervision and deletion take turns: a node the supervisor is restarting must not come up after its instance was deleted.
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+
+    // Instances being or already deleted: the supervisor may still hold their records from before the delete.
+    private readonly ConcurrentDictionary<string, bool> _deleted = new(StringComparer.Ordinal);
+
     private string ServerPath => options.Value.RedisServerPath;
 
     /// <summary>
@@ -66,6 +72,19 @@ internal sealed class LocalInstanceProvider(IOptions<DcsdOptions> options, ILogg
     /// </summary>
     public async Task<bool> EnsureRunningAsync(InstanceRecord instance, NodeRecord node, CancellationToken cancellationToken)
     {
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return !_deleted.ContainsKey(instance.Id) && await EnsureRunningLockedAsync(instance, node, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    private async Task<bool> EnsureRunningLockedAsync(InstanceRecord instance, NodeRecord node, CancellationToken cancellationToken)
+    {
         if (_children.TryGetValue(node.Directory, out var child))
         {
             if (!child.HasExited)
@@ -108,11 +127,20 @@ internal sealed class LocalInstanceProvider(IOptions<DcsdOptions> options, ILogg
             return;
         }
 
-        await StopAsync(instance, cancellationToken).ConfigureAwait(false);
-        string root = Path.GetFullPath(Path.Combine(options.Value.InstancesDirectory, instance.Id));
-        if (Directory.Exists(root))
+        _deleted[instance.Id] = true;
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            Directory.Delete(root, recursive: true);
+            await StopAsync(instance, cancellationToken).ConfigureAwait(false);
+            string root = Path.GetFullPath(Path.Combine(options.Value.InstancesDirectory, instance.Id));
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+        finally
+        {
+            _lifecycle.Release();
         }
     }
 
@@ -163,5 +191,6 @@ internal sealed class LocalInstanceProvider(IOptions<DcsdOptions> options, ILogg
         }
 
         _children.Clear();
+        _lifecycle.Dispose();
     }
 }

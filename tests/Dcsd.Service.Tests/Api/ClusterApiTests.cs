@@ -65,6 +65,24 @@ public sealed class ClusterApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deleted_cluster_instance_stays_down_while_the_supervisor_runs()
+    {
+        var instance = await _dcsd.CreateRunningClusterAsync(2, Password);
+        string id = (string)instance["instance_id"]!;
+        var nodes = (await DiscoverAsync(instance)).Nodes.ToList();
+        Assert.Equal(204, (await _dcsd.SendAsync(HttpMethod.Delete, $"/v2/{P}/instances/{id}")).Status);
+
+        // Several supervision passes (one a second) must not bring any node back.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        foreach (var node in nodes)
+        {
+            Assert.False(await Dcsd.Redis.Processes.RedisInlineClient.PingAsync(node.Port, Password), $"{node} runs after its instance was deleted");
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(_dcsd.DataDirectory, "instances", id)));
+    }
+
+    [Fact]
     public async Task With_the_write_pause_option_a_cluster_backup_is_a_consistent_cut()
     {
         await using var dcsd = await DcsdTestServer.StartAsync(configure: options => options.ClusterWritePause = TimeSpan.FromSeconds(5));
