@@ -52,6 +52,21 @@ internal sealed class RespCommandBuffer : IDisposable
         _buffer[_length++] = (byte)'\n';
     }
 
+    /// <summary>
+    /// A bulk string of <paramref name="length"/> bytes that the caller writes into the returned span, e.g. a DUMP
+    /// payload encoded straight into the buffer. The span is valid until the next call.
+    /// </summary>
+    public Span<byte> ReserveBulk(int length)
+    {
+        WriteHeader((byte)'$', length);
+        Ensure(length + 2);
+        Span<byte> value = _buffer.AsSpan(_length, length);
+        _length += length;
+        _buffer[_length++] = (byte)'\r';
+        _buffer[_length++] = (byte)'\n';
+        return value;
+    }
+
     /// <summary>An ASCII argument such as a command name or option.</summary>
     public void Bulk(string ascii)
     {
