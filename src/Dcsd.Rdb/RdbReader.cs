@@ -64,6 +64,8 @@ public sealed class RdbReader : IDisposable
     public long Offset => _parser.Input.Offset;
 
     /// <summary>The next key, or null after the EOF opcode (whose checksum has then been verified).</summary>
+    // Once per key: compile optimized at once rather than through the tiers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public RdbEntry? Read()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -19,6 +19,8 @@ public static class DumpPayload
     public static int LengthFor(ReadOnlySpan<byte> body) => 1 + body.Length + FooterLength;
 
     /// <summary>Writes the payload into <paramref name="destination"/>, exactly <see cref="LengthFor"/> bytes (e.g. straight into a command buffer).</summary>
+    // Once per key of a restore: compile optimized at once rather than through the tiers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Write(Span<byte> destination, RdbObjectType type, ReadOnlySpan<byte> body, int rdbVersion)
     {
         destination[0] = (byte)type;
@@ -27,6 +29,8 @@ public static class DumpPayload
     }
 
     /// <summary>Rewrites the version and CRC of a payload in place, e.g. to restamp it for an older target (§3.2).</summary>
+    // Once per key of a restore: compile optimized at once rather than through the tiers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void StampFooter(Span<byte> payload, int rdbVersion)
     {
         if (payload.Length < 1 + FooterLength)

@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using System.Buffers;
 using System.Text;
 
 namespace Dcsd.Redis.Restore;
@@ -22,8 +22,8 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
     private readonly RespCommandBuffer _buffer = new();
 
     // Commands go to the reply thread one flush at a time, under the queue's lock; it waits on the queue for more.
-    private readonly Queue<List<PendingCommand>> _sent = new();
-    private List<PendingCommand> _unsent = [];
+    private readonly Queue<SentBatch> _sent = new();
+    private SentBatch _unsent = new(64);
     private readonly ManualResetEventSlim _windowOpen = new(false);
     private readonly CancellationToken _cancellationToken;
     private readonly CancellationTokenRegistration _abortOnCancel;
@@ -35,8 +35,6 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
     private long _wakeAtOrBelow = -1;
     private bool _stopping;
     private volatile RestoreException? _fault;
-
-    private readonly record struct PendingCommand(RestoreCommandInfo Command, int Bytes);
 
     public TargetPipeline(TargetConnection connection, long maxBytesInFlight, int flushBytes, CancellationToken cancellationToken)
     {
@@ -62,7 +60,7 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
     public void Commit(RestoreCommandInfo command)
     {
         ThrowIfFaulted();
-        _unsent.Add(new PendingCommand(command, _buffer.Length - _commandStart));
+        _unsent.Add(command, _buffer.Length - _commandStart);
         if (_buffer.Length >= _flushBytes)
         {
             Send();
@@ -95,7 +93,7 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
                 Monitor.Pulse(_sent);
             }
 
-            _unsent = new List<PendingCommand>(_unsent.Count);
+            _unsent = new SentBatch(_unsent.Count);
             try
             {
                 _connection.Send(_buffer.Written.Span);
@@ -133,14 +131,17 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
     }
 
     /// <summary>The reply thread: takes the commands of each flush in order and matches their replies.</summary>
+    // Loops over every reply of the restore: compile optimized at once rather than through the tiers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ReadReplies()
     {
         try
         {
             while (NextBatch() is { } batch)
             {
+                using SentBatch done = batch;
                 long answered = 0;
-                foreach (PendingCommand pending in batch)
+                foreach (PendingCommand pending in batch.Commands)
                 {
                     RespReply reply;
                     while (!_connection.Replies.TryRead(out reply))
@@ -153,7 +154,7 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
 
                     if (reply.IsError)
                     {
-                        Fail(Rejection(pending.Command, reply.Text));
+                        Fail(Rejection(batch, pending, reply.Text));
                         return;
                     }
 
@@ -174,7 +175,7 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
         }
     }
 
-    private List<PendingCommand>? NextBatch()
+    private SentBatch? NextBatch()
     {
         lock (_sent)
         {
@@ -212,9 +213,9 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
         _windowOpen.Set();
     }
 
-    private RestoreException Rejection(RestoreCommandInfo command, string? reply)
+    private RestoreException Rejection(SentBatch batch, PendingCommand command, string? reply)
     {
-        string what = command.Key is null ? command.Verb : $"{command.Verb} of key {Describe(command.Key)} (db {command.Db})";
+        string what = command.KeyAt < 0 ? command.Verb : $"{command.Verb} of key {Describe(batch.KeyOf(command))} (db {command.Db})";
         return TargetConnection.RejectionOf(_connection.Target, what, reply);
     }
 
@@ -229,10 +230,10 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
     }
 
     /// <summary>A key as text for messages: printable ASCII kept, other bytes as \xNN, cut at 120 characters.</summary>
-    internal static string Describe(byte[] key)
+    internal static string Describe(ReadOnlySpan<byte> key)
     {
         var text = new StringBuilder("'");
-        foreach (byte b in key.AsSpan(0, Math.Min(key.Length, 120)))
+        foreach (byte b in key[..Math.Min(key.Length, DescribedKeyBytes)])
         {
             if (b is >= 0x20 and < 0x7f && b != (byte)'\\' && b != (byte)'\'')
             {
@@ -244,7 +245,62 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
             }
         }
 
-        return text.Append(key.Length > 120 ? "'…" : "'").ToString();
+        return text.Append(key.Length > DescribedKeyBytes ? "'…" : "'").ToString();
+    }
+
+    private const int DescribedKeyBytes = 120;
+
+    /// <summary>What the reply thread needs to name a command in an error; its key is in the batch's key bytes (at -1: none).</summary>
+    private readonly record struct PendingCommand(string Verb, int Db, int Bytes, int KeyAt, int KeyLength);
+
+    /// <summary>
+    /// The commands of one flush. Their keys are copied, as far as an error message shows them, into one pooled array:
+    /// a reference to each key would keep every key of the in-flight window alive through each garbage collection,
+    /// which then costs time in proportion to them.
+    /// </summary>
+    private sealed class SentBatch : IDisposable
+    {
+        private byte[] _keys = ArrayPool<byte>.Shared.Rent(4096);
+        private int _keysLength;
+
+        public SentBatch(int capacity) => Commands = new List<PendingCommand>(capacity);
+
+        public List<PendingCommand> Commands { get; }
+
+        public int Count => Commands.Count;
+
+        // Once per command: compile optimized at once rather than through the tiers.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Add(RestoreCommandInfo command, int bytes)
+        {
+            if (command.Key is not { } key)
+            {
+                Commands.Add(new PendingCommand(command.Verb, command.Db, bytes, -1, 0));
+                return;
+            }
+
+            // One byte more than is shown tells Describe the key goes on.
+            int length = Math.Min(key.Length, DescribedKeyBytes + 1);
+            if (_keysLength + length > _keys.Length)
+            {
+                byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_keys.Length * 2, _keysLength + length));
+                _keys.AsSpan(0, _keysLength).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_keys);
+                _keys = bigger;
+            }
+
+            key.AsSpan(0, length).CopyTo(_keys.AsSpan(_keysLength));
+            Commands.Add(new PendingCommand(command.Verb, command.Db, bytes, _keysLength, length));
+            _keysLength += length;
+        }
+
+        public ReadOnlySpan<byte> KeyOf(PendingCommand command) => _keys.AsSpan(command.KeyAt, command.KeyLength);
+
+        public void Dispose()
+        {
+            ArrayPool<byte>.Shared.Return(_keys);
+            _keys = [];
+        }
     }
 
     public void Dispose()
@@ -263,6 +319,12 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
         }
 
         _replyThread.Join();
+        foreach (SentBatch unanswered in _sent)
+        {
+            unanswered.Dispose();
+        }
+
+        _unsent.Dispose();
         _abortOnCancel.Dispose();
         _buffer.Dispose();
         _windowOpen.Dispose();
