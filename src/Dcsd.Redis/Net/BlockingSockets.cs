@@ -105,7 +105,10 @@ internal static class BlockingSockets
         idleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Clamp(idleTimeout.TotalMilliseconds, 1, int.MaxValue);
 }
 
-/// <summary>A connect that failed: the name did not resolve, nothing accepted, or the timeout passed.</summary>
+/// <summary>
+/// A connect that failed: the name did not resolve, nothing accepted, or the timeout passed. The message names
+/// host:port; the inner exception, if any, is the socket's.
+/// </summary>
 internal sealed class ConnectFailedException : Exception
 {
     public ConnectFailedException()

@@ -57,7 +57,7 @@ internal sealed class ReplicationConnection : IDisposable
         }
         catch (ConnectFailedException ex)
         {
-            throw new SnapshotException(ex.TimedOut ? SnapshotFailure.Timeout : SnapshotFailure.Unreachable, ex.Message, ex);
+            throw new SnapshotException(ex.TimedOut ? SnapshotFailure.Timeout : SnapshotFailure.Unreachable, ex.Message, ex.InnerException ?? ex);
         }
 
         try

@@ -48,7 +48,7 @@ internal sealed class TargetConnection : IDisposable
         }
         catch (ConnectFailedException ex)
         {
-            throw new RestoreException(ex.TimedOut ? RestoreFailure.Timeout : RestoreFailure.Unreachable, ex.Message, ex);
+            throw new RestoreException(ex.TimedOut ? RestoreFailure.Timeout : RestoreFailure.Unreachable, ex.Message, ex.InnerException ?? ex);
         }
 
         var connection = new TargetConnection(socket, target);
