@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Dcsd.Redis.Restore;
@@ -8,8 +7,6 @@ namespace Dcsd.Redis.Restore;
 /// <summary>
 /// Encodes commands as RESP arrays of bulk strings into one pooled, growing buffer. The owner drains it to a stream
 /// whenever <see cref="Length"/> passes its flush size, so the buffer stays around flush size + one command.
-/// The encoding methods run a few times per key of a restore: they are compiled optimized at once rather than through
-/// the tiers (a restore is over before tiering would have finished with them).
 /// </summary>
 internal sealed class RespCommandBuffer : IDisposable
 {
@@ -43,10 +40,8 @@ internal sealed class RespCommandBuffer : IDisposable
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BeginCommand(int argumentCount) => WriteHeader((byte)'*', argumentCount);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Bulk(ReadOnlySpan<byte> value)
     {
         WriteHeader((byte)'$', value.Length);
@@ -61,7 +56,6 @@ internal sealed class RespCommandBuffer : IDisposable
     /// A bulk string of <paramref name="length"/> bytes that the caller writes into the returned span, e.g. a DUMP
     /// payload encoded straight into the buffer. The span is valid until the next call.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Span<byte> ReserveBulk(int length)
     {
         WriteHeader((byte)'$', length);
@@ -83,7 +77,6 @@ internal sealed class RespCommandBuffer : IDisposable
         _buffer[_length++] = (byte)'\n';
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Bulk(long number)
     {
         Span<byte> digits = stackalloc byte[20];
@@ -109,7 +102,6 @@ internal sealed class RespCommandBuffer : IDisposable
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteHeader(byte prefix, long count)
     {
         Ensure(MaxHeaderLength);
