@@ -140,19 +140,25 @@ internal sealed class RdbRestoreWriter
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void WriteRestore(RdbEntry entry, ReadOnlySpan<byte> body, int fileRdbVersion)
     {
+        // RESTORE key expireAt payload REPLACE ABSTTL [IDLETIME s | FREQ f], its fixed arguments encoded in advance.
         RespCommandBuffer command = _sink.Begin(entry.Key);
         bool idle = entry.IdleSeconds is not null;
         bool frequency = !idle && entry.Frequency is not null;
-        command.BeginCommand(6 + (idle || frequency ? 2 : 0));
-        command.Bulk("RESTORE"u8);
+        command.Raw(idle || frequency ? "*8\r\n$7\r\nRESTORE\r\n"u8 : "*6\r\n$7\r\nRESTORE\r\n"u8);
         command.Bulk(entry.Key);
-        command.Bulk(entry.ExpiresAtMs ?? 0);
+        if (entry.ExpiresAtMs is long expiresAt)
+        {
+            command.Bulk(expiresAt);
+        }
+        else
+        {
+            command.Raw("$1\r\n0\r\n"u8);
+        }
 
         // Stamped with the file's RDB version, or the target's when that is older: the type is one the target knows
         // (checked by the caller), only the footer's version gate is in the way (§3.2).
         DumpPayload.Write(command.ReserveBulk(DumpPayload.LengthFor(body)), entry.Type, body, Math.Min(fileRdbVersion, _target.RdbVersion));
-        command.Bulk("REPLACE"u8);
-        command.Bulk("ABSTTL"u8);
+        command.Raw("$7\r\nREPLACE\r\n$6\r\nABSTTL\r\n"u8);
         if (idle)
         {
             command.Bulk("IDLETIME"u8);
