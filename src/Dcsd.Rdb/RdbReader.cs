@@ -64,6 +64,8 @@ public sealed class RdbReader : IDisposable
     public long Offset => _parser.Input.Offset;
 
     /// <summary>The next key, or null after the EOF opcode (whose checksum has then been verified).</summary>
+    // Once per key: compile optimized at once rather than through the tiers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public RdbEntry? Read()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -167,8 +169,73 @@ public sealed class RdbReader : IDisposable
         chunks.Dispose();
     }
 
+    /// <summary>
+    /// Skips the value within the buffered input and hands out its bytes in place when there are at most
+    /// <paramref name="maxBytes"/>: small values, nearly every key of a file, are neither decoded nor copied. Nothing is
+    /// consumed when it returns false.
+    /// </summary>
+    // Runs once per key of a restore: compile optimized at once rather than through the tiers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    internal bool TryReadDumpBody(RdbEntry entry, long maxBytes, out ReadOnlySpan<byte> body)
+    {
+        if (!ReferenceEquals(entry, _current) || entry.ValueConsumed)
+        {
+            throw new InvalidOperationException("the value of this entry was already consumed, or the reader has moved on");
+        }
+
+        RdbInput input = _parser.Input;
+        long start = input.Offset;
+        if (!TrySkipConfined(input))
+        {
+            // The value runs past the buffered bytes. At most once per buffer's worth of file: read on from the value's
+            // start and try again; a value that still does not fit is a big one.
+            input.FillBuffer();
+            if (!TrySkipConfined(input))
+            {
+                body = default;
+                return false;
+            }
+        }
+
+        body = input.ConsumedSince(start);
+        if (body.Length > maxBytes)
+        {
+            input.RewindTo(start);
+            body = default;
+            return false;
+        }
+
+        entry.ValueConsumed = true;
+        return true;
+    }
+
+    private bool TrySkipConfined(RdbInput input)
+    {
+        long start = input.BeginConfined();
+        try
+        {
+            _parser.SkipValue();
+            return true;
+        }
+        catch (BufferExhaustedException)
+        {
+            input.RewindTo(start);
+            return false;
+        }
+        finally
+        {
+            input.EndConfined();
+        }
+    }
+
     internal RdbValue ReadValue(RdbEntry entry, long dumpThreshold)
     {
+        if (TryReadDumpBody(entry, dumpThreshold, out ReadOnlySpan<byte> body))
+        {
+            return new RdbValue(DumpPayload.Create(entry.Type, body, _parser.Version), null);
+        }
+
+        // Bigger than the input buffer: decode it, capturing the bytes until they pass the threshold.
         Claim(entry);
         RdbInput input = _parser.Input;
         input.BeginCapture(_capture, dumpThreshold);
@@ -277,6 +344,13 @@ public sealed class RdbEntry
 
     /// <summary>The DUMP payload if the serialized value is at most <paramref name="dumpThreshold"/> bytes, else streaming chunks.</summary>
     public RdbValue ReadValue(long dumpThreshold) => _reader.ReadValue(this, dumpThreshold);
+
+    /// <summary>
+    /// The value as serialized in the RDB, the body of its DUMP payload (see <see cref="Rdb.DumpPayload.Write"/>), read in
+    /// place when it is at most <paramref name="maxBytes"/> and lies within the reader's input buffer (1 MB); valid until
+    /// the next read. False, with nothing consumed, for a value too big for that: read it with <see cref="ReadValue"/>.
+    /// </summary>
+    public bool TryReadDumpBody(long maxBytes, out ReadOnlySpan<byte> body) => _reader.TryReadDumpBody(this, maxBytes, out body);
 
     /// <summary>The decoded value as chunks, streamed from the input without holding the value.</summary>
     public IEnumerable<RdbValueChunk> ReadChunks() => _reader.ReadChunks(this);

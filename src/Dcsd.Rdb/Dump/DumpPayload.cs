@@ -10,14 +10,27 @@ public static class DumpPayload
     /// <summary>Builds the payload DUMP would return for a value serialized as <paramref name="body"/>.</summary>
     public static byte[] Create(RdbObjectType type, ReadOnlySpan<byte> body, int rdbVersion)
     {
-        var payload = new byte[1 + body.Length + FooterLength];
-        payload[0] = (byte)type;
-        body.CopyTo(payload.AsSpan(1));
-        StampFooter(payload, rdbVersion);
+        var payload = new byte[LengthFor(body)];
+        Write(payload, type, body, rdbVersion);
         return payload;
     }
 
+    /// <summary>Length of the payload for a value serialized as <paramref name="body"/>.</summary>
+    public static int LengthFor(ReadOnlySpan<byte> body) => 1 + body.Length + FooterLength;
+
+    /// <summary>Writes the payload into <paramref name="destination"/>, exactly <see cref="LengthFor"/> bytes (e.g. straight into a command buffer).</summary>
+    // Once per key of a restore: compile optimized at once rather than through the tiers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void Write(Span<byte> destination, RdbObjectType type, ReadOnlySpan<byte> body, int rdbVersion)
+    {
+        destination[0] = (byte)type;
+        body.CopyTo(destination[1..]);
+        StampFooter(destination[..LengthFor(body)], rdbVersion);
+    }
+
     /// <summary>Rewrites the version and CRC of a payload in place, e.g. to restamp it for an older target (§3.2).</summary>
+    // Once per key of a restore: compile optimized at once rather than through the tiers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void StampFooter(Span<byte> payload, int rdbVersion)
     {
         if (payload.Length < 1 + FooterLength)

@@ -37,6 +37,8 @@ internal sealed class RdbInput : IDisposable
     private long _captureLimit;
     private bool _captureOverflowed;
 
+    private bool _confined;
+
     private readonly CancellationToken _cancellationToken;
 
     public RdbInput(Stream stream, int bufferSize = DefaultBufferSize, CancellationToken cancellationToken = default)
@@ -91,6 +93,11 @@ internal sealed class RdbInput : IDisposable
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool FillAtMost(int count)
     {
+        if (_confined)
+        {
+            throw new BufferExhaustedException();
+        }
+
         if (count > _buffer.Length)
         {
             throw new InvalidOperationException("read larger than the input buffer");
@@ -240,6 +247,36 @@ internal sealed class RdbInput : IDisposable
         bytes.CopyTo(_capture.Array.AsSpan(_captureLength));
         _captureLength += bytes.Length;
     }
+
+    // ---- reads confined to the buffer (DUMP payload bodies taken in place) -------------------
+
+    /// <summary>
+    /// Starts a read served only from the bytes already buffered: one that needs more throws
+    /// <see cref="BufferExhaustedException"/> instead of refilling. Until <see cref="EndConfined"/> nothing leaves the
+    /// buffer and nothing is folded into the CRC, so the reader can go back with <see cref="RewindTo"/>.
+    /// Returns the offset to go back to.
+    /// </summary>
+    public long BeginConfined()
+    {
+        _confined = true;
+        return Offset;
+    }
+
+    public void EndConfined() => _confined = false;
+
+    /// <summary>The bytes consumed since <paramref name="start"/>, a confined read's start (valid until the next read).</summary>
+    public ReadOnlySpan<byte> ConsumedSince(long start) => new(_buffer, BufferIndexOf(start), (int)(Offset - start));
+
+    /// <summary>Goes back to <paramref name="start"/>, the start of a confined read, with no read since it ended.</summary>
+    public void RewindTo(long start) => _pos = BufferIndexOf(start);
+
+    private int BufferIndexOf(long offset) =>
+        offset >= _bufferStart && offset <= Offset
+            ? (int)(offset - _bufferStart)
+            : throw new InvalidOperationException("the bytes since that offset have left the input buffer");
+
+    /// <summary>Moves the unread bytes to the front of the buffer and reads until it is full (or the stream ends).</summary>
+    public void FillBuffer() => FillAtMost(_buffer.Length);
 
     // ---- primitives ------------------------------------------------------------------------
 

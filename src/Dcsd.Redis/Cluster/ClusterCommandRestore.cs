@@ -71,7 +71,7 @@ public static class ClusterCommandRestore
         {
             foreach (TargetPipeline pipeline in pipelines)
             {
-                await pipeline.DisposeAsync().ConfigureAwait(false);
+                pipeline.Dispose();
             }
 
             foreach (TargetConnection connection in connections)
@@ -121,7 +121,7 @@ public static class ClusterCommandRestore
             Action<long>? report = progress is null || total is not > 0 ? null : offset => progress.Report(Math.Min(1.0, (double)(before + offset) / total.Value));
             try
             {
-                RestoreWriteSummary summary = await Task.Run(() => writer.WriteAsync(reader, report, cancellationToken), cancellationToken).ConfigureAwait(false);
+                RestoreWriteSummary summary = await writer.WriteAsync(reader, report, cancellationToken).ConfigureAwait(false);
                 keys += summary.Keys;
                 skipped += summary.OtherDatabaseSkipped;
             }

@@ -38,7 +38,7 @@ internal sealed class ClusterRestoreSink : IRestoreCommandSink, IDisposable
         return _pipelines[_current].Begin(routingKey);
     }
 
-    public async ValueTask CommitAsync(RestoreCommandInfo command, CancellationToken cancellationToken)
+    public void Commit(RestoreCommandInfo command)
     {
         if (_current >= 0)
         {
@@ -48,19 +48,30 @@ internal sealed class ClusterRestoreSink : IRestoreCommandSink, IDisposable
                 _keysPerShard[_current]++;
             }
 
-            await _pipelines[_current].CommitAsync(command, cancellationToken).ConfigureAwait(false);
+            _pipelines[_current].Commit(command);
             return;
         }
 
         foreach (TargetPipeline pipeline in _pipelines)
         {
             pipeline.Begin(null).Raw(_broadcast.Written.Span);
-            await pipeline.CommitAsync(command, cancellationToken).ConfigureAwait(false);
+            pipeline.Commit(command);
         }
     }
 
-    public async ValueTask CompleteAsync(CancellationToken cancellationToken) =>
-        await Task.WhenAll(_pipelines.Select(pipeline => pipeline.CompleteAsync(cancellationToken).AsTask())).ConfigureAwait(false);
+    public void Complete()
+    {
+        // Each master gets its last commands before any wait, so they all finish in parallel.
+        foreach (TargetPipeline pipeline in _pipelines)
+        {
+            pipeline.Send();
+        }
+
+        foreach (TargetPipeline pipeline in _pipelines)
+        {
+            pipeline.Complete();
+        }
+    }
 
     public void Dispose() => _broadcast.Dispose();
 }

@@ -1,6 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Dcsd.Redis.Net;
 
 namespace Dcsd.Redis.Replication;
 
@@ -36,10 +36,10 @@ internal sealed class ReplicationConnection : IDisposable
         _idleTimeout = idleTimeout;
         _abort = abort;
         // SO_RCVTIMEO: 0 means wait forever, which is what an infinite idle timeout asks for.
-        _socket.ReceiveTimeout = idleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Clamp(idleTimeout.TotalMilliseconds, 1, int.MaxValue);
+        _socket.ReceiveTimeout = BlockingSockets.TimeoutMilliseconds(idleTimeout);
 
         // Wakes a recv() blocked in the kernel: it returns 0, and Receive reports the cancellation instead.
-        _abortRegistration = abort.UnsafeRegister(static state => ShutdownQuietly((Socket)state!), socket);
+        _abortRegistration = abort.UnsafeRegister(static state => BlockingSockets.ShutdownQuietly((Socket)state!), socket);
     }
 
     public string EndPoint => _endPoint;
@@ -50,75 +50,24 @@ internal sealed class ReplicationConnection : IDisposable
     /// </summary>
     public static ReplicationConnection Connect(SnapshotSource source, CancellationToken abort)
     {
-        string endPoint = source.ToString();
-        IPAddress[] addresses;
+        Socket socket;
         try
         {
-            addresses = IPAddress.TryParse(source.Host, out var parsed) ? [parsed] : Dns.GetHostAddresses(source.Host);
+            socket = BlockingSockets.Connect(source.Host, source.Port, source.ConnectTimeout, abort);
         }
-        catch (SocketException ex)
+        catch (ConnectFailedException ex)
         {
-            throw new SnapshotException(SnapshotFailure.Unreachable, $"cannot resolve {source.Host}: {ex.SocketErrorCode}", ex);
+            throw new SnapshotException(ex.TimedOut ? SnapshotFailure.Timeout : SnapshotFailure.Unreachable, ex.Message, ex.InnerException ?? ex);
         }
 
-        if (addresses.Length == 0)
-        {
-            throw new SnapshotException(SnapshotFailure.Unreachable, $"{source.Host} resolves to no address");
-        }
-
-        // A name like "localhost" may list ::1 first while Redis listens on 127.0.0.1 only: try each address in turn.
-        for (int i = 0; ; i++)
-        {
-            var socket = new Socket(addresses[i].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                ConnectWithTimeout(socket, new IPEndPoint(addresses[i], source.Port), source.ConnectTimeout, endPoint, abort);
-                return new ReplicationConnection(socket, endPoint, source.IdleTimeout, abort);
-            }
-            catch (SnapshotException ex) when (ex.Reason == SnapshotFailure.Unreachable && i < addresses.Length - 1)
-            {
-                socket.Dispose();
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-    }
-
-    /// <summary>
-    /// A blocking connect, aborted by closing the socket when the timeout or cancellation fires. (A non-blocking
-    /// connect would be simpler to time out, but once .NET has seen a socket non-blocking it routes every later
-    /// "blocking" receive through its epoll thread and the thread pool, which is exactly what we avoid.)
-    /// </summary>
-    private static void ConnectWithTimeout(Socket socket, IPEndPoint target, TimeSpan timeout, string endPoint, CancellationToken abort)
-    {
-        using var timeoutOrAbort = CancellationTokenSource.CreateLinkedTokenSource(abort);
-        timeoutOrAbort.CancelAfter(timeout);
         try
         {
-            using (timeoutOrAbort.Token.UnsafeRegister(static state => ((Socket)state!).Dispose(), socket))
-            {
-                socket.Connect(target);
-            }
+            return new ReplicationConnection(socket, source.ToString(), source.IdleTimeout, abort);
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch
         {
-            abort.ThrowIfCancellationRequested();
-            if (timeoutOrAbort.IsCancellationRequested)
-            {
-                throw new SnapshotException(SnapshotFailure.Timeout, $"connecting to {endPoint} timed out after {timeout}", ex);
-            }
-
-            throw new SnapshotException(SnapshotFailure.Unreachable, $"cannot connect to {endPoint}: {(ex as SocketException)?.SocketErrorCode}", ex);
-        }
-
-        // The timer may have closed the socket just as the connect succeeded.
-        abort.ThrowIfCancellationRequested();
-        if (timeoutOrAbort.IsCancellationRequested)
-        {
-            throw new SnapshotException(SnapshotFailure.Timeout, $"connecting to {endPoint} timed out after {timeout}");
+            socket.Dispose();
+            throw;
         }
     }
 
@@ -230,18 +179,6 @@ internal sealed class ReplicationConnection : IDisposable
         // A zero-byte read may be our own shutdown from the abort registration rather than the server closing.
         _abort.ThrowIfCancellationRequested();
         return read;
-    }
-
-    private static void ShutdownQuietly(Socket socket)
-    {
-        try
-        {
-            socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Already closed or never connected: nothing is blocked on it then.
-        }
     }
 
     public void Dispose()

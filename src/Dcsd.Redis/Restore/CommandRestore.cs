@@ -26,14 +26,14 @@ public static class CommandRestore
 
         long? length = rdb.CanSeek ? rdb.Length - rdb.Position : null;
         long start = rdb.CanSeek ? rdb.Position : 0;
-        await using var pipeline = new TargetPipeline(connection, options.MaxBytesInFlight, options.FlushBytes, cancellationToken);
+        using var pipeline = new TargetPipeline(connection, options.MaxBytesInFlight, options.FlushBytes, cancellationToken);
         var writer = new RdbRestoreWriter(pipeline, new RestoreCapabilities(server.RdbVersion, server.SupportsFunctions), options);
         using var reader = new RdbReader(rdb);
         Action<long>? report = progress is null || length is not > 0 ? null : offset => progress.Report(Math.Min(1.0, (double)offset / length.Value));
         RestoreWriteSummary summary;
         try
         {
-            summary = await Task.Run(() => writer.WriteAsync(reader, report, cancellationToken), cancellationToken).ConfigureAwait(false);
+            summary = await writer.WriteAsync(reader, report, cancellationToken).ConfigureAwait(false);
         }
         catch (RdbFormatException ex)
         {
@@ -58,7 +58,7 @@ public static class CommandRestore
         using var reader = new RdbReader(rdb);
         try
         {
-            RestoreWriteSummary summary = await Task.Run(() => writer.WriteAsync(reader, null, cancellationToken), cancellationToken).ConfigureAwait(false);
+            RestoreWriteSummary summary = await writer.WriteAsync(reader, null, cancellationToken).ConfigureAwait(false);
             return summary.Keys;
         }
         catch (RdbFormatException ex)

@@ -8,16 +8,17 @@ internal readonly record struct RestoreCommandInfo(string Verb, byte[]? Key, int
 
 /// <summary>
 /// Where <see cref="RdbRestoreWriter"/> puts its commands. The writer encodes one command into the buffer returned by
-/// <see cref="Begin"/>, then calls <see cref="CommitAsync"/>. A single-node sink has one buffer; a cluster sink can pick
+/// <see cref="Begin"/>, then calls <see cref="Commit"/>. A single-node sink has one buffer; a cluster sink can pick
 /// the buffer of the node owning <c>routingKey</c>'s slot (null routing key: a command for every node, e.g. FLUSHALL).
+/// Calls block: the writer runs on a thread of its own, reading the file synchronously.
 /// </summary>
 internal interface IRestoreCommandSink
 {
     RespCommandBuffer Begin(byte[]? routingKey);
 
-    /// <summary>Registers the command just encoded; may flush and wait for the in-flight window. Throws the first error the target returned.</summary>
-    ValueTask CommitAsync(RestoreCommandInfo command, CancellationToken cancellationToken);
+    /// <summary>Registers the command just encoded; may send and wait for the in-flight window. Throws the first error the target returned.</summary>
+    void Commit(RestoreCommandInfo command);
 
     /// <summary>Sends what is buffered and waits for every reply.</summary>
-    ValueTask CompleteAsync(CancellationToken cancellationToken);
+    void Complete();
 }

@@ -41,14 +41,24 @@ internal sealed class RdbRestoreWriter
         _nowMs = nowMs ?? (() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 
-    public async Task<RestoreWriteSummary> WriteAsync(RdbReader reader, Action<long>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// <see cref="Write"/> on a thread of its own: it reads the file and waits for the target synchronously for the whole
+    /// restore, which would hold a thread-pool thread as long.
+    /// </summary>
+    public Task<RestoreWriteSummary> WriteAsync(RdbReader reader, Action<long>? progress, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => Write(reader, progress, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>Writes the whole file to the sink, blocking while the sink waits for the target.</summary>
+    // The loop of every restore: compile optimized at once rather than through the tiers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public RestoreWriteSummary Write(RdbReader reader, Action<long>? progress, CancellationToken cancellationToken)
     {
         if (_options.FlushTarget)
         {
-            await SimpleAsync("FLUSHALL", cancellationToken).ConfigureAwait(false);
+            Simple("FLUSHALL", null);
             if (_target.SupportsFunctions)
             {
-                await SimpleAsync("FUNCTION", "FLUSH", cancellationToken).ConfigureAwait(false);
+                Simple("FUNCTION", "FLUSH");
             }
         }
 
@@ -57,7 +67,11 @@ internal sealed class RdbRestoreWriter
         while (reader.Read() is { } entry)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            await SendNewFunctionsAsync(reader, cancellationToken).ConfigureAwait(false);
+            if (_functionsSent < reader.FunctionCodes.Count)
+            {
+                SendNewFunctions(reader);
+            }
+
             if (entry.ExpiresAtMs is long expiresAt && expiresAt <= _nowMs())
             {
                 // RESTORE … ABSTTL would drop it anyway; not sending it saves the payload.
@@ -81,24 +95,29 @@ internal sealed class RdbRestoreWriter
 
             if (db != _currentDb)
             {
-                await SelectAsync(db, cancellationToken).ConfigureAwait(false);
+                Select(db);
             }
 
             if (RdbVersions.MinimumFor(entry.Type) > _target.RdbVersion)
             {
-                await WriteNativeAsync(entry, entry.ReadChunks(), cancellationToken).ConfigureAwait(false);
+                WriteNative(entry, entry.ReadChunks());
                 native++;
+            }
+            else if (entry.TryReadDumpBody(_options.BigValueThreshold, out ReadOnlySpan<byte> body))
+            {
+                // Nearly every key: its bytes go from the reader's buffer into the command, neither decoded nor copied on the way.
+                WriteRestore(entry, body, reader.RdbVersion);
             }
             else
             {
                 RdbValue value = entry.ReadValue(_options.BigValueThreshold);
                 if (value.DumpPayload is { } payload)
                 {
-                    await WriteRestoreAsync(entry, payload, reader.RdbVersion, cancellationToken).ConfigureAwait(false);
+                    WriteRestore(entry, payload.AsSpan(1, payload.Length - 1 - DumpPayload.FooterLength), reader.RdbVersion);
                 }
                 else
                 {
-                    await WriteNativeAsync(entry, value.Chunks!, cancellationToken).ConfigureAwait(false);
+                    WriteNative(entry, value.Chunks!);
                     native++;
                 }
             }
@@ -111,48 +130,54 @@ internal sealed class RdbRestoreWriter
             }
         }
 
-        await SendNewFunctionsAsync(reader, cancellationToken).ConfigureAwait(false);
-        await _sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        SendNewFunctions(reader);
+        _sink.Complete();
         progress?.Invoke(reader.Offset);
         return new RestoreWriteSummary(keys, native, expired, _functionsSent, otherDatabase);
     }
 
-    private async Task WriteRestoreAsync(RdbEntry entry, byte[] payload, int fileRdbVersion, CancellationToken cancellationToken)
+    // Once per key: compile optimized at once rather than through the tiers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void WriteRestore(RdbEntry entry, ReadOnlySpan<byte> body, int fileRdbVersion)
     {
-        if (fileRdbVersion > _target.RdbVersion)
-        {
-            // The type is one the target knows (checked by the caller): only the footer's version gate is in the way (§3.2).
-            DumpPayload.StampFooter(payload, _target.RdbVersion);
-        }
-
+        // RESTORE key expireAt payload REPLACE ABSTTL [IDLETIME s | FREQ f], its fixed arguments encoded in advance.
         RespCommandBuffer command = _sink.Begin(entry.Key);
-        int arguments = 6 + (entry.IdleSeconds is not null ? 2 : 0) + (entry.IdleSeconds is null && entry.Frequency is not null ? 2 : 0);
-        command.BeginCommand(arguments);
-        command.Bulk("RESTORE");
+        bool idle = entry.IdleSeconds is not null;
+        bool frequency = !idle && entry.Frequency is not null;
+        command.Raw(idle || frequency ? "*8\r\n$7\r\nRESTORE\r\n"u8 : "*6\r\n$7\r\nRESTORE\r\n"u8);
         command.Bulk(entry.Key);
-        command.Bulk(entry.ExpiresAtMs ?? 0);
-        command.Bulk(payload);
-        command.Bulk("REPLACE");
-        command.Bulk("ABSTTL");
-        if (entry.IdleSeconds is long idle)
+        if (entry.ExpiresAtMs is long expiresAt)
         {
-            command.Bulk("IDLETIME");
-            command.Bulk(idle);
+            command.Bulk(expiresAt);
         }
-        else if (entry.Frequency is int frequency)
+        else
         {
-            command.Bulk("FREQ");
-            command.Bulk(frequency);
+            command.Raw("$1\r\n0\r\n"u8);
         }
 
-        await _sink.CommitAsync(new RestoreCommandInfo("RESTORE", entry.Key, entry.Db), cancellationToken).ConfigureAwait(false);
+        // Stamped with the file's RDB version, or the target's when that is older: the type is one the target knows
+        // (checked by the caller), only the footer's version gate is in the way (§3.2).
+        DumpPayload.Write(command.ReserveBulk(DumpPayload.LengthFor(body)), entry.Type, body, Math.Min(fileRdbVersion, _target.RdbVersion));
+        command.Raw("$7\r\nREPLACE\r\n$6\r\nABSTTL\r\n"u8);
+        if (idle)
+        {
+            command.Bulk("IDLETIME"u8);
+            command.Bulk(entry.IdleSeconds!.Value);
+        }
+        else if (frequency)
+        {
+            command.Bulk("FREQ"u8);
+            command.Bulk(entry.Frequency!.Value);
+        }
+
+        _sink.Commit(new RestoreCommandInfo("RESTORE", entry.Key, entry.Db));
     }
 
     /// <summary>
     /// Builds the value in a temporary key from native command batches as the chunks stream in, then RENAMEs it over the
     /// real key (so the key appears whole) and sets its absolute expiry. Idle time and frequency cannot be set this way.
     /// </summary>
-    private async Task WriteNativeAsync(RdbEntry entry, IEnumerable<RdbValueChunk> chunks, CancellationToken cancellationToken)
+    private void WriteNative(RdbEntry entry, IEnumerable<RdbValueChunk> chunks)
     {
         if (entry.Kind == RdbKind.Module)
         {
@@ -162,7 +187,7 @@ internal sealed class RdbRestoreWriter
         byte[] temporary = TemporaryKeys.For(entry.Key, _temporaryKeys++);
         if (entry.Kind == RdbKind.String)
         {
-            await WriteStringPiecesAsync(entry, temporary, chunks, cancellationToken).ConfigureAwait(false);
+            WriteStringPieces(entry, temporary, chunks);
         }
         else
         {
@@ -170,52 +195,51 @@ internal sealed class RdbRestoreWriter
             foreach (IReadOnlyList<byte[]> arguments in RdbCommandRenderer.Render(temporary, chunks, render))
             {
                 _sink.Begin(entry.Key).Command(arguments);
-                await _sink.CommitAsync(new RestoreCommandInfo(System.Text.Encoding.ASCII.GetString(arguments[0]), entry.Key, entry.Db), cancellationToken).ConfigureAwait(false);
+                _sink.Commit(new RestoreCommandInfo(System.Text.Encoding.ASCII.GetString(arguments[0]), entry.Key, entry.Db));
             }
         }
 
         RespCommandBuffer rename = _sink.Begin(entry.Key);
         rename.BeginCommand(3);
-        rename.Bulk("RENAME");
+        rename.Bulk("RENAME"u8);
         rename.Bulk(temporary);
         rename.Bulk(entry.Key);
-        await _sink.CommitAsync(new RestoreCommandInfo("RENAME", entry.Key, entry.Db), cancellationToken).ConfigureAwait(false);
+        _sink.Commit(new RestoreCommandInfo("RENAME", entry.Key, entry.Db));
         if (entry.ExpiresAtMs is long expiresAt)
         {
             _sink.Begin(entry.Key).Command(RdbCommandRenderer.ExpireAt(entry.Key, expiresAt));
-            await _sink.CommitAsync(new RestoreCommandInfo("PEXPIREAT", entry.Key, entry.Db), cancellationToken).ConfigureAwait(false);
+            _sink.Commit(new RestoreCommandInfo("PEXPIREAT", entry.Key, entry.Db));
         }
     }
 
     /// <summary>SET then APPENDs straight from the decoded pieces (the renderer would copy each piece once more).</summary>
-    private async Task WriteStringPiecesAsync(RdbEntry entry, byte[] temporary, IEnumerable<RdbValueChunk> chunks, CancellationToken cancellationToken)
+    private void WriteStringPieces(RdbEntry entry, byte[] temporary, IEnumerable<RdbValueChunk> chunks)
     {
         bool first = true;
         foreach (RdbValueChunk chunk in chunks)
         {
-            var piece = (RdbStringChunk)chunk;
-            RespCommandBuffer command = _sink.Begin(entry.Key);
-            command.BeginCommand(3);
-            command.Bulk(first ? "SET" : "APPEND");
-            command.Bulk(temporary);
-            command.Bulk(piece.Data.Span);
-            await _sink.CommitAsync(new RestoreCommandInfo(first ? "SET" : "APPEND", entry.Key, entry.Db), cancellationToken).ConfigureAwait(false);
+            WritePiece(entry, temporary, first, ((RdbStringChunk)chunk).Data.Span);
             first = false;
         }
 
         if (first)
         {
             // An empty string yields no piece; it still exists.
-            RespCommandBuffer command = _sink.Begin(entry.Key);
-            command.BeginCommand(3);
-            command.Bulk("SET");
-            command.Bulk(temporary);
-            command.Bulk(ReadOnlySpan<byte>.Empty);
-            await _sink.CommitAsync(new RestoreCommandInfo("SET", entry.Key, entry.Db), cancellationToken).ConfigureAwait(false);
+            WritePiece(entry, temporary, first, ReadOnlySpan<byte>.Empty);
         }
     }
 
-    private async Task SendNewFunctionsAsync(RdbReader reader, CancellationToken cancellationToken)
+    private void WritePiece(RdbEntry entry, byte[] temporary, bool first, ReadOnlySpan<byte> piece)
+    {
+        RespCommandBuffer command = _sink.Begin(entry.Key);
+        command.BeginCommand(3);
+        command.Bulk(first ? "SET"u8 : "APPEND"u8);
+        command.Bulk(temporary);
+        command.Bulk(piece);
+        _sink.Commit(new RestoreCommandInfo(first ? "SET" : "APPEND", entry.Key, entry.Db));
+    }
+
+    private void SendNewFunctions(RdbReader reader)
     {
         IReadOnlyList<string> codes = reader.FunctionCodes;
         while (_functionsSent < codes.Count)
@@ -227,30 +251,27 @@ internal sealed class RdbRestoreWriter
 
             RespCommandBuffer command = _sink.Begin(null);
             command.BeginCommand(4);
-            command.Bulk("FUNCTION");
-            command.Bulk("LOAD");
-            command.Bulk("REPLACE");
+            command.Bulk("FUNCTION"u8);
+            command.Bulk("LOAD"u8);
+            command.Bulk("REPLACE"u8);
             command.Bulk(System.Text.Encoding.UTF8.GetBytes(codes[_functionsSent]));
             string library = _functionsSent < reader.FunctionLibraries.Count ? reader.FunctionLibraries[_functionsSent] : "?";
-            await _sink.CommitAsync(new RestoreCommandInfo($"FUNCTION LOAD of library '{library}'", null, Math.Max(_currentDb, 0)), cancellationToken).ConfigureAwait(false);
+            _sink.Commit(new RestoreCommandInfo($"FUNCTION LOAD of library '{library}'", null, Math.Max(_currentDb, 0)));
             _functionsSent++;
         }
     }
 
-    private async Task SelectAsync(int db, CancellationToken cancellationToken)
+    private void Select(int db)
     {
         RespCommandBuffer command = _sink.Begin(null);
         command.BeginCommand(2);
-        command.Bulk("SELECT");
+        command.Bulk("SELECT"u8);
         command.Bulk(db);
-        await _sink.CommitAsync(new RestoreCommandInfo($"SELECT {db}", null, db), cancellationToken).ConfigureAwait(false);
+        _sink.Commit(new RestoreCommandInfo($"SELECT {db}", null, db));
         _currentDb = db;
     }
 
-    private async Task SimpleAsync(string name, CancellationToken cancellationToken) =>
-        await SimpleAsync(name, null, cancellationToken).ConfigureAwait(false);
-
-    private async Task SimpleAsync(string name, string? argument, CancellationToken cancellationToken)
+    private void Simple(string name, string? argument)
     {
         RespCommandBuffer command = _sink.Begin(null);
         command.BeginCommand(argument is null ? 1 : 2);
@@ -260,6 +281,6 @@ internal sealed class RdbRestoreWriter
             command.Bulk(argument);
         }
 
-        await _sink.CommitAsync(new RestoreCommandInfo(argument is null ? name : name + " " + argument, null, Math.Max(_currentDb, 0)), cancellationToken).ConfigureAwait(false);
+        _sink.Commit(new RestoreCommandInfo(argument is null ? name : name + " " + argument, null, Math.Max(_currentDb, 0)));
     }
 }

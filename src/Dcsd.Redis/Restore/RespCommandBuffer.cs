@@ -40,27 +40,31 @@ internal sealed class RespCommandBuffer : IDisposable
         }
     }
 
-    public void BeginCommand(int argumentCount) => WriteHeader((byte)'*', argumentCount);
-
-    public void Bulk(ReadOnlySpan<byte> value)
+    public void BeginCommand(int argumentCount)
     {
-        WriteHeader((byte)'$', value.Length);
-        Ensure(value.Length + 2);
-        value.CopyTo(_buffer.AsSpan(_length));
-        _length += value.Length;
+        Ensure(MaxHeaderLength);
+        WriteHeader((byte)'*', argumentCount);
+    }
+
+    public void Bulk(ReadOnlySpan<byte> value) => value.CopyTo(ReserveBulk(value.Length));
+
+    /// <summary>
+    /// A bulk string of <paramref name="length"/> bytes that the caller writes into the returned span, e.g. a DUMP
+    /// payload encoded straight into the buffer. The span is valid until the next call.
+    /// </summary>
+    public Span<byte> ReserveBulk(int length)
+    {
+        Ensure(MaxHeaderLength + length + 2);
+        WriteHeader((byte)'$', length);
+        Span<byte> value = _buffer.AsSpan(_length, length);
+        _length += length;
         _buffer[_length++] = (byte)'\r';
         _buffer[_length++] = (byte)'\n';
+        return value;
     }
 
     /// <summary>An ASCII argument such as a command name or option.</summary>
-    public void Bulk(string ascii)
-    {
-        WriteHeader((byte)'$', ascii.Length);
-        Ensure(ascii.Length + 2);
-        _length += Encoding.ASCII.GetBytes(ascii, _buffer.AsSpan(_length));
-        _buffer[_length++] = (byte)'\r';
-        _buffer[_length++] = (byte)'\n';
-    }
+    public void Bulk(string ascii) => Encoding.ASCII.GetBytes(ascii, ReserveBulk(ascii.Length));
 
     public void Bulk(long number)
     {
@@ -87,9 +91,9 @@ internal sealed class RespCommandBuffer : IDisposable
         }
     }
 
+    /// <summary>"*N\r\n" or "$N\r\n"; the caller has ensured room for it.</summary>
     private void WriteHeader(byte prefix, long count)
     {
-        Ensure(MaxHeaderLength);
         _buffer[_length++] = prefix;
         Utf8Formatter.TryFormat(count, _buffer.AsSpan(_length), out int written);
         _length += written;

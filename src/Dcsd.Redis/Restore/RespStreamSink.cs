@@ -13,28 +13,25 @@ internal sealed class RespStreamSink : IRestoreCommandSink, IDisposable
         _flushBytes = flushBytes;
     }
 
-    public long Commands { get; private set; }
-
     public RespCommandBuffer Begin(byte[]? routingKey) => _buffer;
 
-    public async ValueTask CommitAsync(RestoreCommandInfo command, CancellationToken cancellationToken)
+    public void Commit(RestoreCommandInfo command)
     {
-        Commands++;
         if (_buffer.Length >= _flushBytes)
         {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            Flush();
         }
     }
 
-    public async ValueTask CompleteAsync(CancellationToken cancellationToken)
+    public void Complete()
     {
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
-        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        Flush();
+        _output.Flush();
     }
 
-    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    private void Flush()
     {
-        await _output.WriteAsync(_buffer.Written, cancellationToken).ConfigureAwait(false);
+        _output.Write(_buffer.Written.Span);
         _buffer.Clear();
     }
 

@@ -1,32 +1,39 @@
+using System.Buffers;
 using System.Text;
-using System.Threading.Channels;
 
 namespace Dcsd.Redis.Restore;
 
 /// <summary>
-/// Pipelined commands to one target connection: commands accumulate in a buffer flushed every <c>flushBytes</c>,
-/// a reader task matches replies to commands in order, and the writer waits while more than <c>maxBytesInFlight</c>
+/// Pipelined commands to one target connection: commands accumulate in a buffer written every <c>flushBytes</c>, a
+/// reply thread matches replies to commands in order, and the writer waits while more than <c>maxBytesInFlight</c>
 /// bytes are sent but unanswered, so neither side's memory grows with the file. The first error reply stops the restore
 /// with a <see cref="RestoreException"/> naming the command, the key and the reply.
 /// </summary>
-internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
+/// <remarks>
+/// Both sides block on the socket from threads of their own (the caller's writer thread and a reply thread) rather than
+/// await it: a restore is one long bulk transfer to a target that is usually slower than dcsd, so the socket is full or
+/// empty most of the time, and every asynchronous completion would be a thread-pool dispatch with spinning workers,
+/// CPU taken from a target that may share the machine (see <see cref="Net.BlockingSockets"/>). A blocked call costs one
+/// wake-up. The idle timeout is the socket's; a silent target ends the reply thread, and the writer with it.
+/// </remarks>
+internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
 {
     private readonly TargetConnection _connection;
     private readonly RespCommandBuffer _buffer = new();
-    // Commands are handed to the reply reader one flush at a time: a hand-over per command would wake the reader
-    // thread per command whenever it has caught up with the target.
-    private readonly Channel<List<(RestoreCommandInfo Command, int Bytes)>> _pending = Channel.CreateUnbounded<List<(RestoreCommandInfo, int)>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private List<(RestoreCommandInfo Command, int Bytes)> _unsent = [];
-    private readonly SemaphoreSlim _progress = new(0);
-    private readonly CancellationTokenSource _stop;
-    private readonly Task _replyLoop;
+
+    // Commands go to the reply thread one flush at a time, under the queue's lock; it waits on the queue for more.
+    private readonly Queue<SentBatch> _sent = new();
+    private SentBatch _unsent = new(64);
+    private readonly ManualResetEventSlim _windowOpen = new(false);
+    private readonly CancellationToken _cancellationToken;
+    private readonly CancellationTokenRegistration _abortOnCancel;
+    private readonly Thread _replyThread;
     private readonly int _flushBytes;
     private readonly long _maxBytesInFlight;
     private int _commandStart;
     private long _inFlight;
-    private int _writerWaiting;
-    private long _wakeAtOrBelow;
-    private long _lastReplyTicks = Environment.TickCount64;
+    private long _wakeAtOrBelow = -1;
+    private bool _stopping;
     private volatile RestoreException? _fault;
 
     public TargetPipeline(TargetConnection connection, long maxBytesInFlight, int flushBytes, CancellationToken cancellationToken)
@@ -34,12 +41,13 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
         _connection = connection;
         _maxBytesInFlight = maxBytesInFlight;
         _flushBytes = flushBytes;
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _replyLoop = Task.Run(() => ReadRepliesAsync(_stop.Token), CancellationToken.None);
-    }
+        _cancellationToken = cancellationToken;
 
-    /// <summary>Commands answered without error so far.</summary>
-    public long Acknowledged { get; private set; }
+        // A writer waiting for a target that stopped reading would otherwise notice the cancellation only at the idle timeout.
+        _abortOnCancel = cancellationToken.Register(connection.Abort);
+        _replyThread = new Thread(ReadReplies) { IsBackground = true, Name = "dcsd restore replies" };
+        _replyThread.Start();
+    }
 
     public RespCommandBuffer Begin(byte[]? routingKey)
     {
@@ -47,129 +55,167 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
         return _buffer;
     }
 
-    public async ValueTask CommitAsync(RestoreCommandInfo command, CancellationToken cancellationToken)
+    // Runs once per command: compile optimized at once rather than through the tiers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void Commit(RestoreCommandInfo command)
     {
         ThrowIfFaulted();
-        int bytes = _buffer.Length - _commandStart;
-        _unsent.Add((command, bytes));
+        _unsent.Add(command, _buffer.Length - _commandStart);
         if (_buffer.Length >= _flushBytes)
         {
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            Send();
+
+            // Once the window is full, wait until half of it is answered: waking on every reply would ping-pong the
+            // writer and the reply thread per command.
+            if (Volatile.Read(ref _inFlight) > _maxBytesInFlight)
+            {
+                WaitForReplies(_maxBytesInFlight / 2);
+            }
         }
     }
 
-    public async ValueTask CompleteAsync(CancellationToken cancellationToken)
+    public void Complete()
     {
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
-        while (Volatile.Read(ref _inFlight) > 0)
-        {
-            await WaitForRepliesAsync(0, cancellationToken).ConfigureAwait(false);
-        }
-
-        ThrowIfFaulted();
+        Send();
+        WaitForReplies(0);
     }
 
-    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    /// <summary>Writes the buffered commands to the target, without waiting for replies.</summary>
+    public void Send()
     {
         if (_buffer.Length > 0)
         {
-            // The reader must know what the replies belong to before they can arrive.
-            long bytes = 0;
-            foreach ((RestoreCommandInfo _, int commandBytes) in _unsent)
+            // The reply thread must know what the replies belong to before they can arrive.
+            Interlocked.Add(ref _inFlight, _buffer.Length);
+            lock (_sent)
             {
-                bytes += commandBytes;
+                _sent.Enqueue(_unsent);
+                Monitor.Pulse(_sent);
             }
 
-            Interlocked.Add(ref _inFlight, bytes);
-            _pending.Writer.TryWrite(_unsent);
-            _unsent = new List<(RestoreCommandInfo, int)>(_unsent.Count);
+            _unsent = new SentBatch(_unsent.Count);
             try
             {
-                await _connection.WriteAsync(_buffer.Written, cancellationToken).ConfigureAwait(false);
+                _connection.Send(_buffer.Written.Span);
             }
-            catch (RestoreException) when (_fault is not null)
+            catch (RestoreException) when (_fault is not null || _cancellationToken.IsCancellationRequested)
             {
-                // The target closed the link after an error reply: report that reply, not the broken pipe.
+                // The target closed the link after an error reply: report that reply, not the broken pipe; or the
+                // connection was shut down because the restore was cancelled.
+                _cancellationToken.ThrowIfCancellationRequested();
                 ThrowIfFaulted();
             }
 
             _buffer.Clear();
         }
+    }
 
-        // Once the window is full, wait until half of it is answered: waking on every reply would ping-pong the
-        // writer and the reader thread per command.
-        if (Volatile.Read(ref _inFlight) > _maxBytesInFlight)
+    private void WaitForReplies(long wakeAtOrBelow)
+    {
+        while (Volatile.Read(ref _inFlight) > wakeAtOrBelow)
         {
-            while (Volatile.Read(ref _inFlight) > _maxBytesInFlight / 2)
+            ThrowIfFaulted();
+            _windowOpen.Reset();
+            Volatile.Write(ref _wakeAtOrBelow, wakeAtOrBelow);
+            if (Volatile.Read(ref _inFlight) <= wakeAtOrBelow || _fault is not null)
             {
-                await WaitForRepliesAsync(_maxBytesInFlight / 2, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+
+            // The reply thread sets it as replies come in, and when it stops (a fault, a silent target).
+            _windowOpen.Wait(_cancellationToken);
+        }
+
+        Volatile.Write(ref _wakeAtOrBelow, -1);
+        ThrowIfFaulted();
+    }
+
+    /// <summary>The reply thread: takes the commands of each flush in order and matches their replies.</summary>
+    // Loops over every reply of the restore: compile optimized at once rather than through the tiers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ReadReplies()
+    {
+        try
+        {
+            while (NextBatch() is { } batch)
+            {
+                using SentBatch done = batch;
+                long answered = 0;
+                foreach (PendingCommand pending in batch.Commands)
+                {
+                    RespReply reply;
+                    while (!_connection.Replies.TryRead(out reply))
+                    {
+                        // Out of buffered replies: release what was answered before blocking for more.
+                        Answered(answered);
+                        answered = 0;
+                        _connection.Replies.Fill();
+                    }
+
+                    if (reply.IsError)
+                    {
+                        Fail(Rejection(batch, pending, reply.Text));
+                        return;
+                    }
+
+                    answered += pending.Bytes;
+                }
+
+                Answered(answered);
+            }
+        }
+        catch (Exception ex)
+        {
+            // Whatever ends this thread must reach the writer, which may be waiting for replies; an exception left
+            // to escape a thread of its own would end the process.
+            if (!Volatile.Read(ref _stopping))
+            {
+                Fail(ex as RestoreException ?? new RestoreException(RestoreFailure.ConnectionLost, $"reading replies from {_connection.Target} failed: {ex.Message}", ex));
             }
         }
     }
 
-    private async Task WaitForRepliesAsync(long wakeAtOrBelow, CancellationToken cancellationToken)
+    private SentBatch? NextBatch()
     {
-        ThrowIfFaulted();
-        Volatile.Write(ref _wakeAtOrBelow, wakeAtOrBelow);
-        Volatile.Write(ref _writerWaiting, 1);
-        if (Volatile.Read(ref _inFlight) <= wakeAtOrBelow || _fault is not null)
+        lock (_sent)
+        {
+            while (_sent.Count == 0)
+            {
+                if (_stopping)
+                {
+                    return null;
+                }
+
+                Monitor.Wait(_sent);
+            }
+
+            return _sent.Dequeue();
+        }
+    }
+
+    private void Answered(long bytes)
+    {
+        if (bytes == 0)
         {
             return;
         }
 
-        // Wake up at least every second to check the idle timeout: a target that stops answering must not hang us.
-        if (!await _progress.WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false)
-            && TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref _lastReplyTicks)) > _connection.Target.IdleTimeout)
+        long inFlight = Interlocked.Add(ref _inFlight, -bytes);
+        if (inFlight <= Volatile.Read(ref _wakeAtOrBelow))
         {
-            throw new RestoreException(RestoreFailure.Timeout, $"{_connection.Target} answered nothing for {_connection.Target.IdleTimeout}");
+            _windowOpen.Set();
         }
     }
 
-    private async Task ReadRepliesAsync(CancellationToken cancellationToken)
+    private void Fail(RestoreException fault)
     {
-        try
-        {
-            while (await _pending.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (_pending.Reader.TryRead(out List<(RestoreCommandInfo Command, int Bytes)>? batch))
-                {
-                    foreach ((RestoreCommandInfo Command, int Bytes) next in batch)
-                    {
-                        RespReply reply = await _connection.Replies.ReadAsync(cancellationToken).ConfigureAwait(false);
-                        Volatile.Write(ref _lastReplyTicks, Environment.TickCount64);
-                        if (reply.IsError)
-                        {
-                            _fault = Rejection(next.Command, reply.Text);
-                            return;
-                        }
-
-                        Acknowledged++;
-                        long inFlight = Interlocked.Add(ref _inFlight, -next.Bytes);
-                        if (inFlight <= Volatile.Read(ref _wakeAtOrBelow) && Interlocked.Exchange(ref _writerWaiting, 0) == 1)
-                        {
-                            _progress.Release();
-                        }
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Disposed or the caller gave up.
-        }
-        catch (RestoreException ex)
-        {
-            _fault = ex;
-        }
-        finally
-        {
-            _progress.Release();
-        }
+        _fault = fault;
+        _windowOpen.Set();
     }
 
-    private RestoreException Rejection(RestoreCommandInfo command, string? reply)
+    private RestoreException Rejection(SentBatch batch, PendingCommand command, string? reply)
     {
-        string what = command.Key is null ? command.Verb : $"{command.Verb} of key {Describe(command.Key)} (db {command.Db})";
+        string what = command.KeyAt < 0 ? command.Verb : $"{command.Verb} of key {Describe(batch.KeyOf(command))} (db {command.Db})";
         return TargetConnection.RejectionOf(_connection.Target, what, reply);
     }
 
@@ -177,15 +223,17 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
     {
         if (_fault is { } fault)
         {
+            // A cancelled restore shuts the connection down, which the reply thread reports as a lost connection.
+            _cancellationToken.ThrowIfCancellationRequested();
             throw new RestoreException(fault.Reason, fault.Message, fault);
         }
     }
 
     /// <summary>A key as text for messages: printable ASCII kept, other bytes as \xNN, cut at 120 characters.</summary>
-    internal static string Describe(byte[] key)
+    internal static string Describe(ReadOnlySpan<byte> key)
     {
         var text = new StringBuilder("'");
-        foreach (byte b in key.AsSpan(0, Math.Min(key.Length, 120)))
+        foreach (byte b in key[..Math.Min(key.Length, DescribedKeyBytes)])
         {
             if (b is >= 0x20 and < 0x7f && b != (byte)'\\' && b != (byte)'\'')
             {
@@ -197,24 +245,88 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IAsyncDisposable
             }
         }
 
-        return text.Append(key.Length > 120 ? "'…" : "'").ToString();
+        return text.Append(key.Length > DescribedKeyBytes ? "'…" : "'").ToString();
     }
 
-    public async ValueTask DisposeAsync()
+    private const int DescribedKeyBytes = 120;
+
+    /// <summary>What the reply thread needs to name a command in an error; its key is in the batch's key bytes (at -1: none).</summary>
+    private readonly record struct PendingCommand(string Verb, int Db, int Bytes, int KeyAt, int KeyLength);
+
+    /// <summary>
+    /// The commands of one flush. Their keys are copied, as far as an error message shows them, into one pooled array:
+    /// a reference to each key would keep every key of the in-flight window alive through each garbage collection,
+    /// which then costs time in proportion to them.
+    /// </summary>
+    private sealed class SentBatch : IDisposable
     {
-        _pending.Writer.TryComplete();
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try
+        private byte[] _keys = ArrayPool<byte>.Shared.Rent(4096);
+        private int _keysLength;
+
+        public SentBatch(int capacity) => Commands = new List<PendingCommand>(capacity);
+
+        public List<PendingCommand> Commands { get; }
+
+        public int Count => Commands.Count;
+
+        // Once per command: compile optimized at once rather than through the tiers.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Add(RestoreCommandInfo command, int bytes)
         {
-            await _replyLoop.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // expected on cancellation
+            if (command.Key is not { } key)
+            {
+                Commands.Add(new PendingCommand(command.Verb, command.Db, bytes, -1, 0));
+                return;
+            }
+
+            // One byte more than is shown tells Describe the key goes on.
+            int length = Math.Min(key.Length, DescribedKeyBytes + 1);
+            if (_keysLength + length > _keys.Length)
+            {
+                byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_keys.Length * 2, _keysLength + length));
+                _keys.AsSpan(0, _keysLength).CopyTo(bigger);
+                ArrayPool<byte>.Shared.Return(_keys);
+                _keys = bigger;
+            }
+
+            key.AsSpan(0, length).CopyTo(_keys.AsSpan(_keysLength));
+            Commands.Add(new PendingCommand(command.Verb, command.Db, bytes, _keysLength, length));
+            _keysLength += length;
         }
 
+        public ReadOnlySpan<byte> KeyOf(PendingCommand command) => _keys.AsSpan(command.KeyAt, command.KeyLength);
+
+        public void Dispose()
+        {
+            ArrayPool<byte>.Shared.Return(_keys);
+            _keys = [];
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_sent)
+        {
+            _stopping = true;
+            Monitor.Pulse(_sent);
+        }
+
+        if (Volatile.Read(ref _inFlight) > 0 && _fault is null)
+        {
+            // The restore failed with replies outstanding: the connection is not used again, and shutting it down
+            // spares the reply thread from waiting for them.
+            _connection.Abort();
+        }
+
+        _replyThread.Join();
+        foreach (SentBatch unanswered in _sent)
+        {
+            unanswered.Dispose();
+        }
+
+        _unsent.Dispose();
+        _abortOnCancel.Dispose();
         _buffer.Dispose();
-        _progress.Dispose();
-        _stop.Dispose();
+        _windowOpen.Dispose();
     }
 }

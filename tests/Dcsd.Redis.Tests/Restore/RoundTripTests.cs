@@ -53,7 +53,7 @@ public sealed class RoundTripTests : IClassFixture<RestoreSourceFixture>
         await using var target = await TestRedis.StartAsync();
         await RestoreAssertions.WriteStaleContentAsync(target);
         using var connection = await TargetConnection.ConnectAsync(Target(target), CancellationToken.None);
-        await using var pipeline = new TargetPipeline(connection, 1 << 20, 64 * 1024, CancellationToken.None);
+        using var pipeline = new TargetPipeline(connection, 1 << 20, 64 * 1024, CancellationToken.None);
         var writer = new RdbRestoreWriter(pipeline, new RestoreCapabilities(RdbVersion: 9, SupportsFunctions: true), new CommandRestoreOptions());
 
         await using var file = File.OpenRead(_source.RdbPath);
