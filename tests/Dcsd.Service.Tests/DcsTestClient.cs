@@ -53,7 +53,7 @@ public class DcsTestClient(HttpClient client) : IDisposable
 
     public async Task<JsonNode> WaitInstanceAsync(string instanceId, string status)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(180);
         while (true)
         {
             var instance = await OkAsync(HttpMethod.Get, $"/v2/{Project}/instances/{instanceId}");

@@ -42,7 +42,7 @@ public sealed class LocalCluster : IAsyncDisposable
     public Deployment Deployment { get; private set; } = new(DeploymentMode.Cluster, []);
 
     /// <summary>How long <see cref="CreateAsync"/> and restarts wait for the cluster to become healthy.</summary>
-    public static TimeSpan HealthyTimeout { get; } = TimeSpan.FromSeconds(60);
+    public static TimeSpan HealthyTimeout { get; } = TimeSpan.FromMinutes(3);
 
     /// <summary>
     /// The redis.conf lines every node gets: cluster mode, the announce address, diskless replication without delay, a

@@ -25,6 +25,9 @@ internal sealed class InstanceService(
     private const int MaxAdoptSeeds = 64;
     private static readonly TimeSpan AdoptDiscoveryTimeout = TimeSpan.FromSeconds(15);
 
+    // A cluster's standbys sync one after the other with every shard's master; a busy host needs minutes, not seconds.
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
+
     public async Task<InstanceRecord> CreateAsync(string projectId, CreateInstanceRequest request, CancellationToken cancellationToken)
     {
         if (request.Adopt is not null)
@@ -58,7 +61,7 @@ internal sealed class InstanceService(
             var nodes = await provider.CreateNodesAsync(instance, CancellationToken.None).ConfigureAwait(false);
             instance = instance with { Nodes = nodes };
             await instances.UpdateNodesAsync(instance.Id, nodes, CancellationToken.None).ConfigureAwait(false);
-            await readiness.WaitUntilReadyAsync(instance, TimeSpan.FromSeconds(60), CancellationToken.None).ConfigureAwait(false);
+            await readiness.WaitUntilReadyAsync(instance, ReadyTimeout, CancellationToken.None).ConfigureAwait(false);
             await instances.UpdateStatusAsync(instance.Id, InstanceStatus.Running, CancellationToken.None).ConfigureAwait(false);
             Log.InstanceStatus(logger, instance.Id, instance.CacheMode, InstanceStatus.Running);
         }

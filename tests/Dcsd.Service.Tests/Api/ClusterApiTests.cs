@@ -6,6 +6,7 @@ using StackExchange.Redis;
 namespace Dcsd.Service.Tests.Api;
 
 /// <summary>Cluster instances dcsd runs, and master/standby and cluster deployments it adopts, through the DCS API.</summary>
+[Collection(ClusterTests.Collection)]
 public sealed class ClusterApiTests : IAsyncLifetime
 {
     private const string P = DcsTestClient.Project;

@@ -5,6 +5,7 @@ using StackExchange.Redis;
 namespace Dcsd.Service.Tests.Api;
 
 /// <summary>Backups imported (DCS migration tasks) into clusters of other shard counts, and master/standby backups into clusters.</summary>
+[Collection(ClusterTests.Collection)]
 public sealed class ClusterImportTests : IAsyncLifetime
 {
     private const string P = DcsTestClient.Project;
