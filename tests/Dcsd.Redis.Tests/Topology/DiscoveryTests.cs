@@ -94,6 +94,14 @@ public sealed class DiscoveryTests
         await using var master = await TestRedis.StartAsync("ms-pw", ["repl-diskless-sync-delay 0"]);
         await using var replica = await TestRedis.StartReplicaAsync(master);
 
+        // The replica's link is up; the master may take a moment longer to count it online (its view is what discovery reads).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await master.Admin.InfoRawAsync("replication") ?? string.Empty).Contains("state=online", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the master never saw its replica online");
+            await Task.Delay(50);
+        }
+
         Deployment deployment = await RedisTopology.DiscoverAsync([("127.0.0.1", replica.Port)], "ms-pw", CancellationToken.None);
         Assert.Equal(DeploymentMode.MasterStandby, deployment.Mode);
         ShardInfo shard = Assert.Single(deployment.Shards);
