@@ -21,6 +21,7 @@ internal static class RestoreFileCommand
         engine.AcceptOnlyFromAmong("auto", "replication", "restore");
         var emitResp = new Option<FileInfo?>("--emit-resp") { Description = "Write the RESTORE engine's commands as RESP to this file instead of restoring" };
         var targetRdb = new Option<int?>("--target-rdb-version") { Description = "With --emit-resp: RDB version of the target (default: the file's)" };
+        var restoreOnly = new Option<bool>("--restore-only") { Description = "RESTORE engine: one RESTORE per key, no MSET batches of plain strings (for comparison)" };
 
         var command = new Command("restore-file", "Restore an RDB file into a running Redis (benchmark and diagnostics tool)") { Hidden = true };
         command.Options.Add(file);
@@ -29,14 +30,16 @@ internal static class RestoreFileCommand
         command.Options.Add(engine);
         command.Options.Add(emitResp);
         command.Options.Add(targetRdb);
+        command.Options.Add(restoreOnly);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             FileInfo rdb = parseResult.GetValue(file)!;
+            var options = new CommandRestoreOptions { BatchPlainStrings = !parseResult.GetValue(restoreOnly) };
             try
             {
                 if (parseResult.GetValue(emitResp) is { } output)
                 {
-                    return await EmitAsync(rdb, output, parseResult.GetValue(targetRdb), cancellationToken).ConfigureAwait(false);
+                    return await EmitAsync(rdb, output, parseResult.GetValue(targetRdb), options, cancellationToken).ConfigureAwait(false);
                 }
 
                 var target = new RestoreTarget
@@ -45,7 +48,7 @@ internal static class RestoreFileCommand
                     Port = parseResult.GetValue(port),
                     Password = Environment.GetEnvironmentVariable("DCS_RESTORE_PASSWORD") is { Length: > 0 } password ? password : null,
                 };
-                return await RestoreAsync(rdb, target, parseResult.GetValue(engine)!, cancellationToken).ConfigureAwait(false);
+                return await RestoreAsync(rdb, target, parseResult.GetValue(engine)!, options, cancellationToken).ConfigureAwait(false);
             }
             catch (RestoreException e)
             {
@@ -61,7 +64,7 @@ internal static class RestoreFileCommand
         return command;
     }
 
-    private static async Task<int> RestoreAsync(FileInfo rdb, RestoreTarget target, string engine, CancellationToken cancellationToken)
+    private static async Task<int> RestoreAsync(FileInfo rdb, RestoreTarget target, string engine, CommandRestoreOptions options, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(rdb.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
         var header = new byte[9];
@@ -75,19 +78,19 @@ internal static class RestoreFileCommand
         };
         RestoreResult result = kind == RestoreEngineKind.Replication
             ? await ReplicationRestore.RunAsync(stream, stream.Length, target, null, cancellationToken).ConfigureAwait(false)
-            : await CommandRestore.RunAsync(stream, target, null, null, cancellationToken).ConfigureAwait(false);
+            : await CommandRestore.RunAsync(stream, target, options, null, cancellationToken).ConfigureAwait(false);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"OK {result.Engine}: {result.Keys} keys, {result.Bytes} bytes in {result.Elapsed.TotalSeconds:F3} s"));
         return 0;
     }
 
-    private static async Task<int> EmitAsync(FileInfo rdb, FileInfo output, int? targetRdbVersion, CancellationToken cancellationToken)
+    private static async Task<int> EmitAsync(FileInfo rdb, FileInfo output, int? targetRdbVersion, CommandRestoreOptions options, CancellationToken cancellationToken)
     {
         await using var input = new FileStream(rdb.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
         var header = new byte[9];
         await input.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
         input.Position = 0;
         await using var resp = new FileStream(output.FullName, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
-        long keys = await CommandRestore.WriteRespAsync(input, resp, targetRdbVersion ?? RestoreEngineSelector.ReadFileRdbVersion(header), null, cancellationToken).ConfigureAwait(false);
+        long keys = await CommandRestore.WriteRespAsync(input, resp, targetRdbVersion ?? RestoreEngineSelector.ReadFileRdbVersion(header), options, cancellationToken).ConfigureAwait(false);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"OK {keys} keys written as RESP to {output.FullName} ({resp.Length} bytes)"));
         return 0;
     }

@@ -115,7 +115,7 @@ public static class ClusterCommandRestore
                 };
             }
 
-            var writer = new RdbRestoreWriter(sink, capabilities, restore, mapDatabase: mapDatabase);
+            using var writer = new RdbRestoreWriter(sink, capabilities, restore, mapDatabase: mapDatabase);
             using var reader = new RdbReader(rdbs[file]);
             long before = done;
             Action<long>? report = progress is null || total is not > 0 ? null : offset => progress.Report(Math.Min(1.0, (double)(before + offset) / total.Value));

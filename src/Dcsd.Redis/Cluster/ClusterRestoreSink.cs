@@ -38,16 +38,13 @@ internal sealed class ClusterRestoreSink : IRestoreCommandSink, IDisposable
         return _pipelines[_current].Begin(routingKey);
     }
 
+    public int GroupOf(byte[] key) => ClusterSlot.Of(key);
+
     public void Commit(RestoreCommandInfo command)
     {
         if (_current >= 0)
         {
-            // One RESTORE, or the RENAME that completes a value built from native commands, per key.
-            if (command.Verb is "RESTORE" or "RENAME")
-            {
-                _keysPerShard[_current]++;
-            }
-
+            _keysPerShard[_current] += command.Keys;
             _pipelines[_current].Commit(command);
             return;
         }

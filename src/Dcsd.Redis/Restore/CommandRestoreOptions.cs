@@ -20,6 +20,17 @@ public sealed class CommandRestoreOptions
 
     public long NativeBatchBytes { get; init; } = 4L << 20;
 
+    /// <summary>
+    /// Send strings that carry nothing but a small value (no expiry, idle time or frequency) as MSET batches rather than
+    /// one RESTORE each: redis-server applies them in about half the time. Off: every key is a RESTORE.
+    /// </summary>
+    public bool BatchPlainStrings { get; init; } = true;
+
+    /// <summary>Bounds of one MSET batch (pairs, bytes of keys and values); a value over a quarter of the bytes is a RESTORE.</summary>
+    public int StringBatchKeys { get; init; } = 256;
+
+    public int StringBatchBytes { get; init; } = 64 * 1024;
+
     /// <summary>Empty the target first (FLUSHALL and, on Redis 7+, FUNCTION FLUSH). Off only for a caller that already did it.</summary>
     public bool FlushTarget { get; init; } = true;
 }

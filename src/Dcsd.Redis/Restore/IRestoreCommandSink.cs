@@ -4,7 +4,8 @@ namespace Dcsd.Redis.Restore;
 /// <param name="Verb">The command name as shown in errors (RESTORE, RPUSH, SELECT, …).</param>
 /// <param name="Key">The key it writes (null for SELECT/FLUSHALL/FUNCTION), named in error messages.</param>
 /// <param name="Db">The database it runs in.</param>
-internal readonly record struct RestoreCommandInfo(string Verb, byte[]? Key, int Db);
+/// <param name="Keys">Keys the command completes (a RESTORE 1, an MSET its pairs, a native batch 0 until its RENAME).</param>
+internal readonly record struct RestoreCommandInfo(string Verb, byte[]? Key, int Db, int Keys = 0);
 
 /// <summary>
 /// Where <see cref="RdbRestoreWriter"/> puts its commands. The writer encodes one command into the buffer returned by
@@ -15,6 +16,9 @@ internal readonly record struct RestoreCommandInfo(string Verb, byte[]? Key, int
 internal interface IRestoreCommandSink
 {
     RespCommandBuffer Begin(byte[]? routingKey);
+
+    /// <summary>Keys that one multi-key command (MSET) may hold together share a group: all keys on one node, a slot in a cluster.</summary>
+    int GroupOf(byte[] key);
 
     /// <summary>Registers the command just encoded; may send and wait for the in-flight window. Throws the first error the target returned.</summary>
     void Commit(RestoreCommandInfo command);

@@ -9,22 +9,26 @@ internal readonly record struct RestoreCapabilities(int RdbVersion, bool Support
 
 /// <summary>Counts of one writer run.</summary>
 /// <param name="OtherDatabaseSkipped">Keys left out because the database mapping dropped their database.</param>
-internal readonly record struct RestoreWriteSummary(long Keys, long NativeKeys, long ExpiredSkipped, int Functions, long OtherDatabaseSkipped = 0);
+/// <param name="BatchedStrings">Plain strings sent in MSET batches rather than as RESTOREs.</param>
+internal readonly record struct RestoreWriteSummary(long Keys, long NativeKeys, long ExpiredSkipped, int Functions, long OtherDatabaseSkipped = 0, long BatchedStrings = 0);
 
 /// <summary>
 /// Turns the entries of an RDB into restore commands for a sink, independent of where they go: FLUSHALL (+ FUNCTION
-/// FLUSH), FUNCTION LOAD REPLACE per library, SELECT on database change, <c>RESTORE key expireAt payload REPLACE ABSTTL
-/// [IDLETIME s | FREQ f]</c> per key, and for values over the threshold (or of a type the target cannot read) native
-/// command batches into a temporary key followed by RENAME and PEXPIREAT. Keys already expired are skipped.
+/// FLUSH), FUNCTION LOAD REPLACE per library, SELECT on database change, MSET batches of small plain strings (see
+/// <see cref="StringBatch"/>), <c>RESTORE key expireAt payload REPLACE ABSTTL [IDLETIME s | FREQ f]</c> for every
+/// other key, and for values over the threshold (or of a type the target cannot read) native command batches into a
+/// temporary key followed by RENAME and PEXPIREAT. Keys already expired are skipped.
 /// </summary>
-internal sealed class RdbRestoreWriter
+internal sealed class RdbRestoreWriter : IDisposable
 {
     private readonly IRestoreCommandSink _sink;
     private readonly RestoreCapabilities _target;
     private readonly CommandRestoreOptions _options;
     private readonly Func<long> _nowMs;
     private readonly Func<int, int?>? _mapDatabase;
+    private readonly StringBatch? _strings;
     private int _currentDb = -1;
+    private int _fileDb = -1;
     private int _functionsSent;
     private long _temporaryKeys;
 
@@ -39,6 +43,7 @@ internal sealed class RdbRestoreWriter
         _target = target;
         _options = options;
         _nowMs = nowMs ?? (() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        _strings = options.BatchPlainStrings ? new StringBatch(options.StringBatchKeys, options.StringBatchBytes) : null;
     }
 
     /// <summary>
@@ -62,7 +67,7 @@ internal sealed class RdbRestoreWriter
             }
         }
 
-        long keys = 0, native = 0, expired = 0, otherDatabase = 0;
+        long keys = 0, native = 0, expired = 0, otherDatabase = 0, batched = 0;
         long nextProgress = 0;
         while (reader.Read() is { } entry)
         {
@@ -78,6 +83,14 @@ internal sealed class RdbRestoreWriter
                 entry.Skip();
                 expired++;
                 continue;
+            }
+
+            if (entry.Db != _fileDb)
+            {
+                // Keys are unique within a database of the file, so a batch may overtake the keys after it; across
+                // databases (which the mapping may merge into one) the file's order decides which value wins.
+                _strings?.Flush(_sink);
+                _fileDb = entry.Db;
             }
 
             int db = entry.Db;
@@ -106,7 +119,14 @@ internal sealed class RdbRestoreWriter
             else if (entry.TryReadDumpBody(_options.BigValueThreshold, out ReadOnlySpan<byte> body))
             {
                 // Nearly every key: its bytes go from the reader's buffer into the command, neither decoded nor copied on the way.
-                WriteRestore(entry, body, reader.RdbVersion);
+                if (TryBatchString(entry, db, body))
+                {
+                    batched++;
+                }
+                else
+                {
+                    WriteRestore(entry, body, reader.RdbVersion);
+                }
             }
             else
             {
@@ -131,9 +151,33 @@ internal sealed class RdbRestoreWriter
         }
 
         SendNewFunctions(reader);
+        _strings?.Flush(_sink);
         _sink.Complete();
         progress?.Invoke(reader.Offset);
-        return new RestoreWriteSummary(keys, native, expired, _functionsSent, otherDatabase);
+        return new RestoreWriteSummary(keys, native, expired, _functionsSent, otherDatabase, batched);
+    }
+
+    /// <summary>
+    /// Adds a string with nothing but its value (no expiry, idle time or frequency, which only RESTORE sets) to the MSET
+    /// batch; an LZF-compressed one stays a RESTORE, which redis-server decompresses itself.
+    /// </summary>
+    // Once per key: compile optimized at once rather than through the tiers.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private bool TryBatchString(RdbEntry entry, int db, ReadOnlySpan<byte> body)
+    {
+        if (_strings is null || entry.Type != RdbObjectType.String || entry.ExpiresAtMs is not null || entry.IdleSeconds is not null || entry.Frequency is not null)
+        {
+            return false;
+        }
+
+        Span<byte> digits = stackalloc byte[RdbStringBody.MaxIntegerDigits];
+        if (!RdbStringBody.TryGetValue(body, digits, out ReadOnlySpan<byte> value) || !_strings.Takes(value.Length))
+        {
+            return false;
+        }
+
+        _strings.Add(_sink, entry.Key, db, _sink.GroupOf(entry.Key), value);
+        return true;
     }
 
     // Once per key: compile optimized at once rather than through the tiers.
@@ -170,7 +214,7 @@ internal sealed class RdbRestoreWriter
             command.Bulk(entry.Frequency!.Value);
         }
 
-        _sink.Commit(new RestoreCommandInfo("RESTORE", entry.Key, entry.Db));
+        _sink.Commit(new RestoreCommandInfo("RESTORE", entry.Key, entry.Db, Keys: 1));
     }
 
     /// <summary>
@@ -204,7 +248,7 @@ internal sealed class RdbRestoreWriter
         rename.Bulk("RENAME"u8);
         rename.Bulk(temporary);
         rename.Bulk(entry.Key);
-        _sink.Commit(new RestoreCommandInfo("RENAME", entry.Key, entry.Db));
+        _sink.Commit(new RestoreCommandInfo("RENAME", entry.Key, entry.Db, Keys: 1));
         if (entry.ExpiresAtMs is long expiresAt)
         {
             _sink.Begin(entry.Key).Command(RdbCommandRenderer.ExpireAt(entry.Key, expiresAt));
@@ -283,4 +327,6 @@ internal sealed class RdbRestoreWriter
 
         _sink.Commit(new RestoreCommandInfo(argument is null ? name : name + " " + argument, null, Math.Max(_currentDb, 0)));
     }
+
+    public void Dispose() => _strings?.Dispose();
 }

@@ -137,7 +137,7 @@ internal sealed class RespReplyReader : IDisposable
             case (byte)'*':
                 long count = Number(line);
                 int offset = afterLine;
-                string? first = null;
+                string? first = null, second = null;
                 for (long i = 0; i < count; i++)
                 {
                     if (!TryParse(data[offset..], out RespReply element, out int elementLength))
@@ -146,10 +146,11 @@ internal sealed class RespReplyReader : IDisposable
                     }
 
                     first ??= i == 0 ? element.Text : null;
+                    second ??= i == 1 ? element.Text : null;
                     offset += elementLength;
                 }
 
-                reply = new RespReply(count < 0 ? RespReplyKind.Null : RespReplyKind.Array, first, Math.Max(count, 0));
+                reply = new RespReply(count < 0 ? RespReplyKind.Null : RespReplyKind.Array, first, Math.Max(count, 0), second);
                 consumed = offset;
                 return true;
             default:

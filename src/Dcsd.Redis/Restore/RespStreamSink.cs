@@ -15,6 +15,8 @@ internal sealed class RespStreamSink : IRestoreCommandSink, IDisposable
 
     public RespCommandBuffer Begin(byte[]? routingKey) => _buffer;
 
+    public int GroupOf(byte[] key) => 0;
+
     public void Commit(RestoreCommandInfo command)
     {
         if (_buffer.Length >= _flushBytes)

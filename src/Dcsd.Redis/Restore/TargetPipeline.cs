@@ -55,6 +55,8 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
         return _buffer;
     }
 
+    public int GroupOf(byte[] key) => 0;
+
     // Runs once per command: compile optimized at once rather than through the tiers.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Commit(RestoreCommandInfo command)

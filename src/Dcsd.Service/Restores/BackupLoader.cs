@@ -44,6 +44,7 @@ internal sealed class BackupLoader(InstanceTopology topology, InstanceReadiness 
 
         var manifest = JsonSerializer.Deserialize<BackupManifest>(manifestJson, BackupManifest.JsonOptions)
             ?? throw new RestoreFailedException("the backup's manifest is unreadable");
+        await CheckFilesIntactAsync(backup, manifest, cancellationToken).ConfigureAwait(false);
         var deployment = await topology.DiscoverAsync(target, cancellationToken).ConfigureAwait(false);
         var reporter = new ThrottledProgress(fraction => progress(Math.Round(fraction * 100, 2)), ProgressInterval, time);
         var clock = Stopwatch.StartNew();
@@ -55,6 +56,41 @@ internal sealed class BackupLoader(InstanceTopology topology, InstanceReadiness 
         CheckKeyCount(keys, backup.Census, manifest, deployment.Mode == DeploymentMode.Cluster ? multiDb : null);
         await readiness.WaitUntilReadyAsync(target, TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
         return new BackupLoadResult(engine, keys, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Every file must still be, byte for byte, the one verified when the backup was taken (SHA-256 from the manifest)
+    /// before anything is written: redis-server exits when a full sync hands it a damaged RDB, and RESTORE takes a damaged
+    /// value's payload whole. A file changed on disk since fails the load with the target untouched.
+    /// </summary>
+    private async Task CheckFilesIntactAsync(BackupRecord backup, BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        foreach (var file in manifest.Files)
+        {
+            await using var rdb = await store.OpenReadAsync(backup.FilePrefix + "/" + file.Name, cancellationToken).ConfigureAwait(false);
+            using var sha256 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+            long size = 0;
+            try
+            {
+                int read;
+                while ((read = await rdb.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    sha256.AppendData(buffer, 0, read);
+                    size += read;
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            string actual = Convert.ToHexStringLower(sha256.GetHashAndReset());
+            if (size != file.Size || !string.Equals(actual, file.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new RestoreFailedException($"the backup file {file.Name} is damaged: it no longer matches the file verified when the backup was taken ({size} bytes, SHA-256 {actual}; recorded {file.Size} bytes, {file.Sha256}); nothing was written");
+            }
+        }
     }
 
     /// <summary>

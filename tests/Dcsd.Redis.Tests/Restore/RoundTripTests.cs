@@ -54,7 +54,7 @@ public sealed class RoundTripTests : IClassFixture<RestoreSourceFixture>
         await RestoreAssertions.WriteStaleContentAsync(target);
         using var connection = await TargetConnection.ConnectAsync(Target(target), CancellationToken.None);
         using var pipeline = new TargetPipeline(connection, 1 << 20, 64 * 1024, CancellationToken.None);
-        var writer = new RdbRestoreWriter(pipeline, new RestoreCapabilities(RdbVersion: 9, SupportsFunctions: true), new CommandRestoreOptions());
+        using var writer = new RdbRestoreWriter(pipeline, new RestoreCapabilities(RdbVersion: 9, SupportsFunctions: true), new CommandRestoreOptions());
 
         await using var file = File.OpenRead(_source.RdbPath);
         using var reader = new Dcsd.Rdb.RdbReader(file);
@@ -80,6 +80,9 @@ public sealed class RoundTripTests : IClassFixture<RestoreSourceFixture>
         Assert.Equal(_source.Expected.Count, result.Keys);
         Assert.Equal(1.0, progress[^1]);
         Assert.Contains("role:master", await target.Admin.InfoRawAsync("replication"), StringComparison.Ordinal);
+        // The target loaded from the link (on-empty-db) and has its own setting back.
+        Assert.Contains("from master to parser", await File.ReadAllTextAsync(Path.Combine(target.Server.Directory, "redis.log")), StringComparison.Ordinal);
+        Assert.Equal("disabled", (await target.Admin.ConfigGetAsync("repl-diskless-load")).Single().Value);
         Assert.Equal(_source.HotKeyFrequency, (long)await target.Db().ExecuteAsync("OBJECT", "FREQ", RestoreSourceFixture.HotKey));
         await RestoreAssertions.AssertSameAsSourceAsync(_source, target);
 

@@ -125,4 +125,41 @@ public sealed class RestoreApiTests : IAsyncLifetime
         Assert.Equal("dcs.08.0007", (string)record["error_code"]!);
         Assert.Equal("RUNNING", (string)(await _dcsd.WaitInstanceAsync(id, "RUNNING"))["status"]!);
     }
+
+    [Fact]
+    public async Task A_backup_file_damaged_since_the_backup_is_refused_before_anything_is_written()
+    {
+        // redis-server exits when a full sync hands it a damaged RDB: the file must be checked before it is served.
+        var instance = await _dcsd.CreateRunningInstanceAsync(password: Password);
+        string id = (string)instance["instance_id"]!;
+        int port = (int)instance["port"]!;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},password={Password},allowAdmin=true");
+        for (int i = 0; i < 1000; i++)
+        {
+            await redis.GetDatabase().StringSetAsync($"key:{i}", $"value:{i}");
+        }
+
+        var backup = await _dcsd.OkAsync(HttpMethod.Post, $"/v2/{P}/instances/{id}/backups", "{}");
+        string backupId = (string)backup["backup_id"]!;
+        Assert.Equal("succeed", (string)(await _dcsd.WaitBackupAsync(id, backupId))["status"]!);
+        await redis.GetDatabase().StringSetAsync("written-after-the-backup", "kept");
+        var atRestore = await LogicalDump.TakeAsync(redis, $"127.0.0.1:{port}");
+        string file = _dcsd.BackupFilePath(id, backupId);
+        using (var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite))
+        {
+            stream.Position = stream.Length / 2;
+            int original = stream.ReadByte();
+            stream.Position--;
+            stream.WriteByte((byte)(original ^ 0xFF));
+        }
+
+        var restore = await _dcsd.OkAsync(HttpMethod.Post, $"/v2/{P}/instances/{id}/restores", $$"""{"backup_id":"{{backupId}}"}""");
+        var record = await _dcsd.WaitRestoreAsync(id, (string)restore["restore_id"]!);
+
+        Assert.Equal("failed", (string)record["status"]!);
+        Assert.Equal("dcs.08.0007", (string)record["error_code"]!);
+        Assert.Contains("is damaged", (string)record["error_message"]!, StringComparison.Ordinal);
+        Assert.Equal("RUNNING", (string)(await _dcsd.WaitInstanceAsync(id, "RUNNING"))["status"]!);
+        Assert.Equal(atRestore, await LogicalDump.TakeAsync(redis, $"127.0.0.1:{port}"));
+    }
 }

@@ -7,7 +7,7 @@ namespace Dcsd.Service.Api.Backups;
 
 /// <summary>
 /// A backup record as ListBackupRecords returns it (BackupRecordResponse). The last fields are dcsd's own additions,
-/// which DCS clients ignore: the verified content of the file.
+/// which DCS clients ignore: why a backup failed, in words, and the verified content of the file.
 /// </summary>
 internal sealed record BackupView(
     string BackupId,
@@ -25,6 +25,7 @@ internal sealed record BackupView(
     string Status,
     string IsSupportRestore,
     string BackupFormat,
+    string? ErrorMessage,
     JsonObject? Content)
 {
     public static BackupView From(BackupRecord backup, DcsApiVersion version) => new(
@@ -45,6 +46,7 @@ internal sealed record BackupView(
         backup.Status == BackupStatus.Succeed && backup.Manifest is not null ? "TRUE" : "FALSE",
         // The v1.0 examples spell the format in capitals ("AOF"), v2 in lower case.
         version == DcsApiVersion.V1 ? backup.BackupFormat.ToUpperInvariant() : backup.BackupFormat,
+        backup.ErrorMessage,
         ContentOf(backup.Census));
 
     /// <summary>What the verified file holds, summarized from the census kept with the record (the full census is in `dcs rdb inspect`).</summary>

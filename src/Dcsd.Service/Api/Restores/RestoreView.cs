@@ -6,7 +6,8 @@ namespace Dcsd.Service.Api.Restores;
 
 /// <summary>
 /// A restore record as ListRestoreRecords returns it (InstanceRestoreInfo). v1.0 adds the source instance in camelCase
-/// (sourceInstanceId/Name, as its example spells them); <c>engine</c> is dcsd's own addition.
+/// (sourceInstanceId/Name, as its example spells them); <c>error_message</c> (why a restore failed, in words) and
+/// <c>engine</c> are dcsd's own additions.
 /// </summary>
 internal sealed record RestoreView(
     string RestoreId,
@@ -20,6 +21,7 @@ internal sealed record RestoreView(
     string CreatedAt,
     string UpdatedAt,
     string? ErrorCode,
+    string? ErrorMessage,
     string? Engine,
     [property: JsonPropertyName("sourceInstanceId"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SourceInstanceId,
     [property: JsonPropertyName("sourceInstanceName"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SourceInstanceName)
@@ -36,6 +38,7 @@ internal sealed record RestoreView(
         DcsJson.Timestamp(restore.CreatedAt)!,
         DcsJson.Timestamp(restore.UpdatedAt)!,
         restore.ErrorCode,
+        restore.ErrorMessage,
         restore.Engine,
         v1 ? restore.SourceInstanceId : null,
         v1 ? source?.Name ?? string.Empty : null);
