@@ -104,15 +104,7 @@ public static class ClusterCommandRestore
             if (file > 0)
             {
                 // Flush once, before the first file only: later files add to what the earlier ones wrote.
-                restore = new CommandRestoreOptions
-                {
-                    BigValueThreshold = restore.BigValueThreshold,
-                    MaxBytesInFlight = restore.MaxBytesInFlight,
-                    FlushBytes = restore.FlushBytes,
-                    NativeBatchArguments = restore.NativeBatchArguments,
-                    NativeBatchBytes = restore.NativeBatchBytes,
-                    FlushTarget = false,
-                };
+                restore = restore with { FlushTarget = false };
             }
 
             using var writer = new RdbRestoreWriter(sink, capabilities, restore, mapDatabase: mapDatabase);

@@ -26,7 +26,7 @@ public static class CommandRestore
 
         long? length = rdb.CanSeek ? rdb.Length - rdb.Position : null;
         long start = rdb.CanSeek ? rdb.Position : 0;
-        using var pipeline = new TargetPipeline(connection, options.MaxBytesInFlight, options.FlushBytes, cancellationToken);
+        using var pipeline = new TargetPipeline(connection, options.MaxBytesInFlight, options.FlushBytes, cancellationToken) { ClusterEnabled = server.ClusterEnabled };
         using var writer = new RdbRestoreWriter(pipeline, new RestoreCapabilities(server.RdbVersion, server.SupportsFunctions), options);
         using var reader = new RdbReader(rdb);
         Action<long>? report = progress is null || length is not > 0 ? null : offset => progress.Report(Math.Min(1.0, (double)offset / length.Value));

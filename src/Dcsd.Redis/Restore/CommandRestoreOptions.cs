@@ -1,7 +1,7 @@
 namespace Dcsd.Redis.Restore;
 
 /// <summary>Tuning of the RESTORE engine. The defaults suit a loopback target.</summary>
-public sealed class CommandRestoreOptions
+public sealed record CommandRestoreOptions
 {
     /// <summary>
     /// Values whose serialized form is bigger than this go as batches of native commands into a temporary key and are

@@ -55,7 +55,10 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
         return _buffer;
     }
 
-    public int GroupOf(byte[] key) => 0;
+    /// <summary>A cluster node takes a multi-key command only for keys of one slot, even when it owns them all.</summary>
+    public bool ClusterEnabled { get; init; }
+
+    public int GroupOf(byte[] key) => ClusterEnabled ? Cluster.ClusterSlot.Of(key) : 0;
 
     // Runs once per command: compile optimized at once rather than through the tiers.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

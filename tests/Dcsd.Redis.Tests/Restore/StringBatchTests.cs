@@ -95,6 +95,43 @@ public sealed class StringBatchTests
         Assert.Equal(expected, await LogicalDump.TakeAsync(target.Connection, target.EndPoint));
     }
 
+    [Fact]
+    public async Task A_cluster_node_owning_every_slot_gets_batches_of_one_slot_only()
+    {
+        // One node of a cluster refuses an MSET across slots (CROSSSLOT) even though it owns them all.
+        using var directory = new TempDirectory("dcsd-string-batch-cluster");
+        await using var source = await TestRedis.StartAsync();
+        for (int i = 0; i < 500; i++)
+        {
+            await source.Db().StringSetAsync($"key:{i}", $"value:{i}");
+            await source.Db().StringSetAsync($"{{tag}}:{i}", $"tagged:{i}");
+        }
+
+        SortedDictionary<string, string> expected = await LogicalDump.TakeAsync(source.Connection, source.EndPoint);
+        string rdb = await SaveAsync(source, directory);
+        await using var target = await TestRedis.StartAsync(configLines: ["cluster-enabled yes", "cluster-config-file nodes.conf"]);
+        await target.Db().ExecuteAsync("CLUSTER", "ADDSLOTSRANGE", 0, 16383);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!((string)(await target.Db().ExecuteAsync("CLUSTER", "INFO"))!).Contains("cluster_state:ok", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await using var file = File.OpenRead(rdb);
+        RestoreResult result = await CommandRestore.RunAsync(file, RoundTripTests.Target(target), null, null, CancellationToken.None);
+
+        Assert.Equal(1000, result.Keys);
+
+        // A cluster node has db 0 only, which LogicalDump's walk over every database cannot SELECT past.
+        var actual = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        await foreach (RedisKey key in target.Admin.KeysAsync(0, pageSize: 1000))
+        {
+            actual[$"0/{key}"] = await LogicalDump.DescribeAsync(target.Db(), key);
+        }
+
+        Assert.Equal(expected, actual);
+    }
+
     private static async Task<RestoreWriteSummary> RestoreAsync(string rdb, TestRedis target, CommandRestoreOptions options, Func<int, int?>? mapDatabase)
     {
         using var connection = await TargetConnection.ConnectAsync(RoundTripTests.Target(target), CancellationToken.None);
