@@ -74,9 +74,37 @@ public sealed class LocalCluster : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(shards, ClusterSlot.Count);
         ArgumentOutOfRangeException.ThrowIfNegative(replicasPerShard);
         ArgumentNullException.ThrowIfNull(extraConfig);
-        int[] freePorts = new int[shards * (1 + replicasPerShard)];
-        return await StartAsync(directoryRoot, freePorts, shards, replicasPerShard, password, extraConfig, cluster => cluster.BootstrapAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+        int nodes = shards * (1 + replicasPerShard);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartAsync(directoryRoot, new int[nodes], shards, replicasPerShard, password, extraConfig, cluster => cluster.BootstrapAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ForeignNodeException ex)
+            {
+                if (attempt == ForeignNodeAttempts)
+                {
+                    throw new TopologyException(TopologyFailure.CommandFailed, $"{ex.Message} (on {attempt} sets of ports)", ex);
+                }
+
+                // Fresh ports, and no nodes.conf remembering the stranger.
+                for (int index = 0; index < nodes; index++)
+                {
+                    Directory.Delete(NodeDirectory(directoryRoot, index), recursive: true);
+                }
+            }
+        }
     }
+
+    private const int ForeignNodeAttempts = 3;
+
+    /// <summary>
+    /// A node met another cluster's node before it was joined to its own: some other cluster on this host still reaches out
+    /// to the port it was given (a handshake with a node that stopped there keeps sending MEET for a node timeout). Joining
+    /// it would merge the two clusters, so the cluster is created again on other ports.
+    /// </summary>
+    private sealed class ForeignNodeException(string message) : Exception(message);
 
     /// <summary>
     /// Starts the nodes of a cluster created earlier under <paramref name="directoryRoot"/> (e.g. after the host restarted),
@@ -160,9 +188,22 @@ public sealed class LocalCluster : IAsyncDisposable
             for (int index = 0; index < _nodes.Length; index++)
             {
                 ids[index] = (await connections[index].ExecuteAsync("CLUSTER", ["MYID"], cancellationToken).ConfigureAwait(false)).ToString();
+                string info = (await connections[index].ExecuteAsync("CLUSTER", ["INFO"], cancellationToken).ConfigureAwait(false)).ToString();
+                if (InfoFields.GetLong(info, "cluster_known_nodes") != 1)
+                {
+                    throw new ForeignNodeException($"the new node on port {_nodes[index].Port} knows other nodes before it joined its own cluster");
+                }
 
-                // Distinct epochs up front (as redis-cli --cluster create does) spare the cluster its epoch-collision resolution.
-                await connections[index].ExecuteAsync("CLUSTER", ["SET-CONFIG-EPOCH", index + 1], cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    // Distinct epochs up front (as redis-cli --cluster create does) spare the cluster its epoch-collision
+                    // resolution. Refused only when the node has met another one since the check above.
+                    await connections[index].ExecuteAsync("CLUSTER", ["SET-CONFIG-EPOCH", index + 1], cancellationToken).ConfigureAwait(false);
+                }
+                catch (TopologyException ex) when (ex.Reason == TopologyFailure.CommandFailed)
+                {
+                    throw new ForeignNodeException($"the new node on port {_nodes[index].Port} met another node before it joined its own cluster: {ex.Message}");
+                }
             }
 
             int group = 1 + _replicasPerShard;
@@ -184,7 +225,13 @@ public sealed class LocalCluster : IAsyncDisposable
                     foreach (NodeConnection connection in connections)
                     {
                         string info = (await connection.ExecuteAsync("CLUSTER", ["INFO"], cancellationToken).ConfigureAwait(false)).ToString();
-                        if (InfoFields.GetLong(info, "cluster_known_nodes") != _nodes.Length)
+                        long known = InfoFields.GetLong(info, "cluster_known_nodes");
+                        if (known > _nodes.Length)
+                        {
+                            throw new ForeignNodeException($"the new cluster knows {known} nodes instead of {_nodes.Length}: another cluster's node met one of its nodes");
+                        }
+
+                        if (known != _nodes.Length)
                         {
                             return false;
                         }

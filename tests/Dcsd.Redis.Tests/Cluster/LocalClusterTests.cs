@@ -50,6 +50,30 @@ public sealed class LocalClusterTests
         }
     }
 
+    [Fact]
+    public async Task A_new_node_that_already_knows_another_cluster_is_not_joined_and_the_cluster_is_made_again()
+    {
+        // As if another cluster had met the new node's port first: its nodes.conf knows a stranger. Joining it would
+        // merge the clusters; creation starts over on fresh ports and directories instead.
+        using var strangers = new TempDirectory("dcsd-cluster-stranger");
+        using var directory = new TempDirectory("dcsd-cluster-fresh");
+        await using (var stranger = await LocalCluster.CreateAsync(2, 0, strangers.Path, "pw", [], CancellationToken.None))
+        {
+        }
+
+        Directory.CreateDirectory(LocalCluster.NodeDirectory(directory.Path, 0));
+        File.Copy(Path.Combine(LocalCluster.NodeDirectory(strangers.Path, 0), "nodes.conf"), Path.Combine(LocalCluster.NodeDirectory(directory.Path, 0), "nodes.conf"));
+
+        await using var cluster = await LocalCluster.CreateAsync(1, 1, directory.Path, "pw", [], CancellationToken.None);
+
+        Deployment deployment = await cluster.DiscoverAsync(CancellationToken.None);
+        Assert.Single(deployment.Shards);
+        Assert.Single(deployment.Shards[0].Replicas);
+        await using var client = await ConnectAsync(cluster);
+        string info = (string)(await client.GetServer(cluster.Nodes[0].EndPoint).ExecuteAsync("CLUSTER", "INFO"))!;
+        Assert.Contains("cluster_known_nodes:2", info, StringComparison.Ordinal);
+    }
+
     private static Task<ConnectionMultiplexer> ConnectAsync(LocalCluster cluster)
     {
         var options = new ConfigurationOptions { Password = cluster.Password };
