@@ -170,7 +170,17 @@ internal sealed class ReplicationMasterListener : IAsyncDisposable
             long remaining = _length - _alreadyRead.Length;
             while (remaining > 0)
             {
-                int read = await _rdb.ReadAsync(block.AsMemory(0, (int)Math.Min(block.Length, remaining)), cancellationToken).ConfigureAwait(false);
+                int read;
+                try
+                {
+                    read = await _rdb.ReadAsync(block.AsMemory(0, (int)Math.Min(block.Length, remaining)), cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException ex)
+                {
+                    // Not the replica's link (whose failures are IOExceptions too): asking again would read the same file.
+                    throw new RestoreException(RestoreFailure.FileUnreadable, $"reading the RDB failed {_length - remaining} bytes in: {ex.Message}", ex);
+                }
+
                 if (read == 0)
                 {
                     throw new RestoreException(RestoreFailure.CorruptFile, $"the RDB stream ended {remaining} bytes before its announced length of {_length}");

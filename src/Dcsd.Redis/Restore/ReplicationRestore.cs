@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Dcsd.Redis.Replication;
 
 namespace Dcsd.Redis.Restore;
@@ -42,27 +43,43 @@ public static class ReplicationRestore
             throw new RestoreException(RestoreFailure.Incompatible, $"{target} is a replica; restore into its master");
         }
 
-        string? diskLoadSetting = await PreferDisklessLoadAsync(admin, cancellationToken).ConfigureAwait(false);
+        string? diskLoadSetting = null;
+        ExceptionDispatchInfo? failure = null;
         await using (var listener = new ReplicationMasterListener(rdb, length, header, target.Password, cancellationToken))
         {
             try
             {
+                diskLoadSetting = await PreferDisklessLoadAsync(admin, cancellationToken).ConfigureAwait(false);
+                if (diskLoadSetting is not null)
+                {
+                    // on-empty-db loads from the link only into an empty target; the full sync would empty it anyway.
+                    await admin.CallCheckedAsync(["FLUSHALL"], cancellationToken).ConfigureAwait(false);
+                }
+
                 await admin.CallCheckedAsync(["REPLICAOF", "127.0.0.1", listener.Port.ToString(CultureInfo.InvariantCulture)], cancellationToken).ConfigureAwait(false);
                 await WaitForSyncAsync(admin, listener, length, progress, cancellationToken).ConfigureAwait(false);
             }
-            catch
+            catch (Exception ex)
             {
-                // Never leave the target following a listener that is about to vanish, nor with dcsd's setting; the
-                // original failure is what counts.
-                await CleanUpAfterFailureAsync(target, diskLoadSetting).ConfigureAwait(false);
-                throw;
+                failure = ExceptionDispatchInfo.Capture(ex);
             }
 
-            await admin.CallCheckedAsync(["REPLICAOF", "NO", "ONE"], cancellationToken).ConfigureAwait(false);
-            if (diskLoadSetting is not null)
+            if (failure is null)
             {
-                await admin.CallCheckedAsync(["CONFIG", "SET", DisklessLoad, diskLoadSetting], cancellationToken).ConfigureAwait(false);
+                await admin.CallCheckedAsync(["REPLICAOF", "NO", "ONE"], cancellationToken).ConfigureAwait(false);
+                if (diskLoadSetting is not null)
+                {
+                    await admin.CallCheckedAsync(["CONFIG", "SET", DisklessLoad, diskLoadSetting], cancellationToken).ConfigureAwait(false);
+                }
             }
+        }
+
+        if (failure is not null)
+        {
+            // Once the listener is gone, so that a target loading from it sees the link close and stops: never leave it
+            // following a vanished master, nor with dcsd's setting. The original failure is what counts.
+            await CleanUpAfterFailureAsync(target, diskLoadSetting).ConfigureAwait(false);
+            failure.Throw();
         }
 
         // A replica keeps keys that were already expired in the file; as a master it now expires them on access.
@@ -76,7 +93,7 @@ public static class ReplicationRestore
     /// <summary>
     /// Has the target load the file as it arrives rather than write it to disk, fsync it and read it back (about 0.1 s
     /// per 50 MB saved, and no disk space taken): when <c>repl-diskless-load</c> is <c>disabled</c> (the default) it
-    /// becomes <c>on-empty-db</c> for the restore, and the target is emptied for it, which the full sync would do anyway.
+    /// becomes <c>on-empty-db</c> for the restore (the caller empties the target for it).
     /// <c>swapdb</c>, which holds the old data while loading, is never chosen. Returns the setting to put back, or null
     /// when nothing changed: already diskless, a Redis before 6.0, or CONFIG refused (as on managed services).
     /// </summary>
@@ -88,13 +105,8 @@ public static class ReplicationRestore
             return null;
         }
 
-        if ((await admin.CallAsync(["CONFIG", "SET", DisklessLoad, "on-empty-db"], cancellationToken).ConfigureAwait(false)).IsError)
-        {
-            return null;
-        }
-
-        await admin.CallCheckedAsync(["FLUSHALL"], cancellationToken).ConfigureAwait(false);
-        return current.Second;
+        RespReply set = await admin.CallAsync(["CONFIG", "SET", DisklessLoad, "on-empty-db"], cancellationToken).ConfigureAwait(false);
+        return set.IsError ? null : current.Second;
     }
 
     /// <summary>
@@ -106,7 +118,17 @@ public static class ReplicationRestore
         try
         {
             using var connection = await TargetConnection.ConnectAsync(target, CancellationToken.None).ConfigureAwait(false);
-            await connection.CallCheckedAsync(["REPLICAOF", "NO", "ONE"], CancellationToken.None).ConfigureAwait(false);
+            long giveUpAt = Environment.TickCount64 + (long)target.IdleTimeout.TotalMilliseconds;
+            RespReply promoted;
+
+            // A target that was loading from the link answers LOADING until it has noticed the link is gone.
+            while ((promoted = await connection.CallAsync(["REPLICAOF", "NO", "ONE"], CancellationToken.None).ConfigureAwait(false)).IsError
+                && promoted.Text?.StartsWith("LOADING", StringComparison.Ordinal) == true
+                && Environment.TickCount64 < giveUpAt)
+            {
+                await Task.Delay(PollInterval, CancellationToken.None).ConfigureAwait(false);
+            }
+
             if (diskLoadSetting is not null)
             {
                 await connection.CallCheckedAsync(["CONFIG", "SET", DisklessLoad, diskLoadSetting], CancellationToken.None).ConfigureAwait(false);

@@ -24,6 +24,9 @@ public enum RestoreFailure
     /// <summary>The RDB file is not valid.</summary>
     CorruptFile,
 
+    /// <summary>Reading the RDB failed (a disk or store error), whatever the target did.</summary>
+    FileUnreadable,
+
     /// <summary>The target said something that is not RESP, or the replica broke the replication protocol.</summary>
     ProtocolViolation,
 }

@@ -8,6 +8,79 @@ namespace Dcsd.Redis.Tests.Restore;
 public sealed class CompatibilityAndFailureTests
 {
     [Fact]
+    public async Task A_file_that_breaks_off_during_the_full_sync_fails_the_restore_and_the_target_is_a_master_with_its_settings()
+    {
+        using var directory = new TempDirectory("dcsd-restore-broken-read");
+        await using (var source = await TestRedis.StartAsync())
+        {
+            await source.Db().ExecuteAsync("DEBUG", "POPULATE", 200_000, "key", 64);
+            await source.Db().ExecuteAsync("SAVE");
+            File.Copy(Path.Combine(source.Server.Directory, "dump.rdb"), directory.Combine("dump.rdb"));
+        }
+
+        await using var target = await TestRedis.StartAsync();
+        await using var file = new BreaksOffStream(File.OpenRead(directory.Combine("dump.rdb")));
+
+        var error = await Assert.ThrowsAsync<RestoreException>(() => ReplicationRestore.RunAsync(file, file.Length, RoundTripTests.Target(target), null, CancellationToken.None));
+
+        Assert.Equal(RestoreFailure.FileUnreadable, error.Reason);
+        Assert.Contains("the read broke off", error.Message, StringComparison.Ordinal);
+        Assert.True(await target.Server.PingAsync());
+        Assert.Contains("role:master", await target.Admin.InfoRawAsync("replication"), StringComparison.Ordinal);
+        Assert.Equal("disabled", (await target.Admin.ConfigGetAsync("repl-diskless-load")).Single().Value);
+    }
+
+    /// <summary>A file whose reads fail half-way, as a disk or a remote store can.</summary>
+    private sealed class BreaksOffStream(FileStream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => true;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (inner.Position > inner.Length / 2)
+            {
+                throw new IOException("the read broke off");
+            }
+
+            return inner.Read(buffer[..Math.Min(buffer.Length, 64 * 1024)]);
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer.AsSpan(offset, count)));
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+
+    [Fact]
     public async Task A_newer_file_restores_into_redis_7_0_with_restamped_payloads_and_native_commands_for_new_types()
     {
         using var directory = new TempDirectory("dcsd-restore-rdb11");
