@@ -31,6 +31,12 @@ public sealed record CommandRestoreOptions
 
     public int StringBatchBytes { get; init; } = 64 * 1024;
 
+    /// <summary>
+    /// Bytes of pairs all open batches may hold before they are sent, full or not. Only a cluster has more than one open
+    /// (one per slot): the more each slot's MSET gathers, the less redis-server works, and pairs wait only in dcsd.
+    /// </summary>
+    public long StringBatchPendingBytes { get; init; } = 8L << 20;
+
     /// <summary>Empty the target first (FLUSHALL and, on Redis 7+, FUNCTION FLUSH). Off only for a caller that already did it.</summary>
     public bool FlushTarget { get; init; } = true;
 }

@@ -15,7 +15,7 @@ internal readonly record struct RestoreWriteSummary(long Keys, long NativeKeys, 
 /// <summary>
 /// Turns the entries of an RDB into restore commands for a sink, independent of where they go: FLUSHALL (+ FUNCTION
 /// FLUSH), FUNCTION LOAD REPLACE per library, SELECT on database change, MSET batches of small plain strings (see
-/// <see cref="StringBatch"/>), <c>RESTORE key expireAt payload REPLACE ABSTTL [IDLETIME s | FREQ f]</c> for every
+/// <see cref="StringBatches"/>), <c>RESTORE key expireAt payload REPLACE ABSTTL [IDLETIME s | FREQ f]</c> for every
 /// other key, and for values over the threshold (or of a type the target cannot read) native command batches into a
 /// temporary key followed by RENAME and PEXPIREAT. Keys already expired are skipped.
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class RdbRestoreWriter : IDisposable
     private readonly CommandRestoreOptions _options;
     private readonly Func<long> _nowMs;
     private readonly Func<int, int?>? _mapDatabase;
-    private readonly StringBatch? _strings;
+    private readonly StringBatches? _strings;
     private int _currentDb = -1;
     private int _fileDb = -1;
     private int _functionsSent;
@@ -43,7 +43,7 @@ internal sealed class RdbRestoreWriter : IDisposable
         _target = target;
         _options = options;
         _nowMs = nowMs ?? (() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        _strings = options.BatchPlainStrings ? new StringBatch(options.StringBatchKeys, options.StringBatchBytes) : null;
+        _strings = options.BatchPlainStrings ? new StringBatches(options.StringBatchKeys, options.StringBatchBytes, options.StringBatchPendingBytes) : null;
     }
 
     /// <summary>

@@ -95,10 +95,13 @@ public sealed class StringBatchTests
         Assert.Equal(expected, await LogicalDump.TakeAsync(target.Connection, target.EndPoint));
     }
 
-    [Fact]
-    public async Task A_cluster_node_owning_every_slot_gets_batches_of_one_slot_only()
+    [Theory]
+    [InlineData(256, 8 << 20)]
+    [InlineData(4, 1024)]
+    public async Task A_cluster_node_owning_every_slot_gets_batches_of_one_slot_only(int batchKeys, long pendingBytes)
     {
-        // One node of a cluster refuses an MSET across slots (CROSSSLOT) even though it owns them all.
+        // One node of a cluster refuses an MSET across slots (CROSSSLOT) even though it owns them all. The second case
+        // sends batches because they are full and because together they hold too much, many times over.
         using var directory = new TempDirectory("dcsd-string-batch-cluster");
         await using var source = await TestRedis.StartAsync();
         for (int i = 0; i < 500; i++)
@@ -118,7 +121,8 @@ public sealed class StringBatchTests
         }
 
         await using var file = File.OpenRead(rdb);
-        RestoreResult result = await CommandRestore.RunAsync(file, RoundTripTests.Target(target), null, null, CancellationToken.None);
+        var options = new CommandRestoreOptions { StringBatchKeys = batchKeys, StringBatchPendingBytes = pendingBytes };
+        RestoreResult result = await CommandRestore.RunAsync(file, RoundTripTests.Target(target), options, null, CancellationToken.None);
 
         Assert.Equal(1000, result.Keys);
 
