@@ -1,3 +1,4 @@
+using Dcsd.Service.Restores;
 using Microsoft.Extensions.Logging;
 
 namespace Dcsd.Service;
@@ -42,8 +43,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Backup {BackupId} failed with an unexpected error")]
     public static partial void BackupCrashed(ILogger logger, Exception exception, string backupId);
 
-    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Restore {RestoreId} of instance {InstanceId} succeeded through the {Engine} engine: {Keys} keys in {ElapsedMs} ms")]
-    public static partial void RestoreSucceeded(ILogger logger, string restoreId, string instanceId, string? engine, long keys, long elapsedMs);
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Restore {RestoreId} of instance {InstanceId} succeeded through the {Engine} engine: {Keys} keys in {ElapsedMs} ms ({Phases})")]
+    public static partial void RestoreSucceeded(ILogger logger, string restoreId, string instanceId, string? engine, long keys, long elapsedMs, BackupLoadPhases phases);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Restore {RestoreId} failed: {Reason}")]
     public static partial void RestoreFailed(ILogger logger, string restoreId, string reason);
@@ -51,8 +52,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Restore {RestoreId} failed with an unexpected error")]
     public static partial void RestoreCrashed(ILogger logger, Exception exception, string restoreId);
 
-    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Migration task {TaskId} imported backup {BackupId} into instance {InstanceId} through the {Engine} engine: {Keys} keys in {ElapsedMs} ms")]
-    public static partial void MigrationTaskSucceeded(ILogger logger, string taskId, string backupId, string instanceId, string engine, long keys, long elapsedMs);
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Migration task {TaskId} imported backup {BackupId} into instance {InstanceId} through the {Engine} engine: {Keys} keys in {ElapsedMs} ms ({Phases})")]
+    public static partial void MigrationTaskSucceeded(ILogger logger, string taskId, string backupId, string instanceId, string engine, long keys, long elapsedMs, BackupLoadPhases phases);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Migration task {TaskId} failed: {Reason}")]
     public static partial void MigrationTaskFailed(ILogger logger, string taskId, string reason);

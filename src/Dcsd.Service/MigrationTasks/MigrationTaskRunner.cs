@@ -45,7 +45,7 @@ internal sealed class MigrationTaskRunner(
 
             if (outcome.Result is { } result)
             {
-                Log.MigrationTaskSucceeded(logger, task.Id, task.BackupId, task.TargetInstanceId, result.Engine, result.Keys, (long)result.Elapsed.TotalMilliseconds);
+                Log.MigrationTaskSucceeded(logger, task.Id, task.BackupId, task.TargetInstanceId, result.Engine, result.Keys, (long)result.Elapsed.TotalMilliseconds, result.Phases);
                 task = task with { Status = MigrationTaskStatus.Success, Progress = 100, ErrorMessage = null, UpdatedAt = time.GetUtcNow() };
             }
             else

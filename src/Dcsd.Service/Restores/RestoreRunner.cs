@@ -46,7 +46,7 @@ internal sealed class RestoreRunner(
 
             if (outcome.Result is { } result)
             {
-                Log.RestoreSucceeded(logger, restore.Id, restore.InstanceId, result.Engine, result.Keys, (long)result.Elapsed.TotalMilliseconds);
+                Log.RestoreSucceeded(logger, restore.Id, restore.InstanceId, result.Engine, result.Keys, (long)result.Elapsed.TotalMilliseconds, result.Phases);
                 restore = restore with { Status = RestoreStatus.Succeed, Progress = 100, ErrorCode = null, ErrorMessage = null, UpdatedAt = time.GetUtcNow() };
             }
             else
