@@ -35,7 +35,7 @@ internal sealed record MigrationTaskView(
         task.MigrationMethod,
         null,
         new BackupFilesView(task.FileSource, null, FilesOf(backup), new BackupRecordView(task.BackupId, backup?.Name)),
-        new TargetInstanceView(task.TargetInstanceId, target?.Name, target?.Master is { Port: > 0 } ? "127.0.0.1" : null, target?.Master is { Port: > 0 } m ? m.Port : null),
+        new TargetInstanceView(task.TargetInstanceId, target?.Name, target?.Master is { Port: > 0 } master ? master.Host : null, target?.Master is { Port: > 0 } m ? m.Port : null),
         DcsJson.Timestamp(task.CreatedAt)!,
         DcsJson.Timestamp(task.UpdatedAt)!,
         null,
@@ -43,9 +43,8 @@ internal sealed record MigrationTaskView(
         task.Progress.ToString("0.00", CultureInfo.InvariantCulture),
         task.Engine);
 
-    /// <summary>"127.0.0.1:port" of the instance's master, as the task list's target_instance_addrs shows it.</summary>
-    public static string? AddressOf(InstanceRecord? instance) =>
-        instance?.Master is { Port: > 0 } master ? "127.0.0.1:" + master.Port.ToString(CultureInfo.InvariantCulture) : null;
+    /// <summary>"host:port" of the instance's master, as the task list's target_instance_addrs shows it.</summary>
+    public static string? AddressOf(InstanceRecord? instance) => instance?.Master is { Port: > 0 } master ? master.EndPoint : null;
 
     /// <summary>The backup's RDB files, from its manifest: size in bytes and update_at as strings, as DCS lists OBS files.</summary>
     private static List<BackupFileView> FilesOf(BackupRecord? backup)
