@@ -1,19 +1,27 @@
 namespace Dcsd.Service;
 
-/// <summary>dcsd's settings (section "Dcsd"). Defaults are the embedded ones: SQLite and backups on local disk under the data directory.</summary>
+/// <summary>
+/// dcsd's settings (configuration section "Dcsd", validated at start by <see cref="Hosting.DcsdOptionsValidator"/>). Defaults are
+/// the embedded ones: SQLite and backups on local disk under the data directory. Every room reads the few it needs.
+/// </summary>
 public sealed class DcsdOptions
 {
+    public const string SectionName = "Dcsd";
+
     /// <summary>Where the metadata database, backups and local instances live. The default is ./.dcs.</summary>
     public string DataDirectory { get; set; } = ".dcs";
 
-    /// <summary>The redis-server binary for local instances. The default is DCS_REDIS_SERVER, else redis-server on PATH.</summary>
-    public string RedisServerPath { get; set; } = Dcsd.Redis.Processes.RedisServerOptions.DefaultServerPath();
+    /// <summary>The redis-server binary for local instances. The default is redis-server on PATH (DCS_REDIS_SERVER sets it too).</summary>
+    public string RedisServerPath { get; set; } = "redis-server";
 
     /// <summary>How often the supervisor checks local redis-server processes. The default is one second.</summary>
     public TimeSpan SupervisionInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How many backup jobs run at once across all instances. The default is 2.</summary>
+    /// <summary>How many jobs (backups, restores and imports together) run at once across all instances. The default is 2.</summary>
     public int MaxConcurrentJobs { get; set; } = 2;
+
+    /// <summary>How many jobs of one kind (backups, restores or imports) run at once, within <see cref="MaxConcurrentJobs"/>. The default is 2.</summary>
+    public int MaxConcurrentJobsPerKind { get; set; } = 2;
 
     /// <summary>No data at all from a snapshot source for this long fails the job. The default is 60 seconds.</summary>
     public TimeSpan SnapshotIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
@@ -30,9 +38,6 @@ public sealed class DcsdOptions
     /// The default is null: shards are snapshotted independently, each consistent in itself.
     /// </summary>
     public TimeSpan? ClusterWritePause { get; set; }
-
-    /// <summary>Whether every DCS route needs an AK/SK signature or a token. The default is true.</summary>
-    public bool RequireAuthentication { get; set; } = true;
 
     public const string DatabaseFileName = "dcsd.db";
 

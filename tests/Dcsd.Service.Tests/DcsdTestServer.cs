@@ -34,9 +34,11 @@ public sealed class DcsdTestServer : DcsTestClient, IAsyncDisposable
         TempDirectory? owned = dataDirectory is null ? new TempDirectory("dcsd-data") : null;
         string directory = dataDirectory ?? owned!.Path;
         var credential = await DcsdCredentials.CreateAsync(directory, Project);
-        var options = new DcsdOptions { DataDirectory = directory };
-        configure?.Invoke(options);
-        var app = DcsdHost.Build(options, "http://127.0.0.1:0", logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var app = DcsdHost.Build(
+            "http://127.0.0.1:0",
+            new Dictionary<string, string?> { [DcsdSettings.DataDirectoryKey] = directory },
+            logging => logging.SetMinimumLevel(LogLevel.Warning),
+            configure);
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var client = new HttpClient(new TestSigningHandler(credential)) { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(2) };

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Dcsd.Cli.Serve;
-using Dcsd.Service;
 using Dcsd.Service.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
@@ -25,8 +24,8 @@ internal static class DemoCommand
         {
             string url = ListenAddress.ToUrl(parseResult.GetValue(listen)!);
             var app = DcsdHost.Build(
-                new DcsdOptions { DataDirectory = parseResult.GetValue(data)! },
                 url,
+                new Dictionary<string, string?> { [DcsdSettings.DataDirectoryKey] = parseResult.GetValue(data) },
                 logging => logging.SetMinimumLevel(LogLevel.Warning));
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             try

@@ -1,13 +1,12 @@
 using Dcsd.Service.Jobs;
 using System.Globalization;
-using Dcsd.Service.Http;
 using Dcsd.Service.Persistence;
 using Dcsd.Storage;
 using Dcsd.Service.Dcs;
 
 namespace Dcsd.Service.Backups;
 
-/// <summary>The DCS rules for starting and deleting backups; the work itself runs in <see cref="BackupWorker"/>.</summary>
+/// <summary>The DCS rules for starting and deleting backups; the work itself runs as <see cref="BackupJobs"/>.</summary>
 internal sealed class BackupService(BackupRepository backups, JobQueue<BackupRecord> queue, IBackupStore store, TimeProvider time)
 {
     public const int MaxRemarkLength = 128;

@@ -16,26 +16,37 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Dcsd.Service.Http.Iam;
 using Dcsd.Service;
 
 namespace Dcsd.Service.Hosting;
 
-/// <summary>Composes dcsd: its services, background workers and the DCS routes.</summary>
+/// <summary>Composes dcsd: its settings, services, background workers and the DCS routes.</summary>
 public static class DcsdHost
 {
-    public const int MaxRequestBodyBytes = 12 * 1024 * 1024;
-
-    /// <summary>Builds the dcsd web application listening on <paramref name="listenUrl"/> (e.g. http://127.0.0.1:7480).</summary>
-    public static WebApplication Build(DcsdOptions options, string listenUrl, Action<ILoggingBuilder>? configureLogging = null)
+    /// <summary>
+    /// Builds the dcsd web application listening on <paramref name="listenUrl"/> (e.g. http://127.0.0.1:7480). Settings are bound
+    /// from the sources <see cref="DcsdSettings"/> lists, <paramref name="settings"/> ("Dcsd:MaxConcurrentJobs" → "4") last; a bad
+    /// value throws <see cref="DcsdSettingsException"/> naming the setting, before anything starts.
+    /// <paramref name="configure"/> adjusts the bound options in code (tests).
+    /// </summary>
+    public static WebApplication Build(
+        string listenUrl,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<ILoggingBuilder>? configureLogging = null,
+        Action<DcsdOptions>? configure = null)
     {
-        options.DataDirectory = Path.GetFullPath(options.DataDirectory);
-        Directory.CreateDirectory(options.DataDirectory);
+        settings ??= new Dictionary<string, string?>();
+        string dataDirectory = DcsdSettings.ResolveDataDirectory(settings);
+        Directory.CreateDirectory(dataDirectory);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = dataDirectory });
+        builder.Configuration.Sources.Clear();
+        DcsdSettings.AddSources(builder.Configuration, dataDirectory, settings);
         builder.WebHost.UseUrls(listenUrl);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console =>
         {
@@ -48,45 +59,62 @@ public static class DcsdHost
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         var services = builder.Services;
-        services.AddSingleton(Options.Create(options));
+        var dcsd = services.AddOptions<DcsdOptions>().BindConfiguration(DcsdOptions.SectionName);
+        if (configure is not null)
+        {
+            dcsd.Configure(configure);
+        }
+
+        dcsd.PostConfigure(options => options.DataDirectory = dataDirectory).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DcsdOptions>, DcsdOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
-        var database = new DcsdDatabase(options.DatabasePath);
+        var database = new DcsdDatabase(Path.Combine(dataDirectory, DcsdOptions.DatabaseFileName));
         services.AddSingleton(database);
         services.AddDcsSecurity(security =>
         {
             security.ConnectionString = database.ConnectionString;
-            security.KeyFilePath = DcsdCredentials.KeyFilePath(options.DataDirectory);
-            security.RequireAuthentication = options.RequireAuthentication;
+            security.KeyFilePath = DcsdCredentials.KeyFilePath(dataDirectory);
         });
+
+        // The body limit is the security core's (a signature covers the whole body); Kestrel enforces the same number.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<DcsSecurityOptions>>(
+            (kestrel, security) => kestrel.Limits.MaxRequestBodySize = security.Value.MaxBodyBytes);
         services.AddHostedService<BootstrapCredential>();
+        services.AddSingleton<ISecretCipher>(sp => sp.GetRequiredService<SecretProtector>());
         services.AddSingleton<InstanceRepository>();
         services.AddSingleton<BackupRepository>();
-        services.AddSingleton<IBackupStore>(new LocalDiskBackupStore(options.BackupDirectory));
+        services.AddSingleton<RestoreRepository>();
+        services.AddSingleton<MigrationTaskRepository>();
+        services.AddSingleton<IBackupStore>(sp => new LocalDiskBackupStore(sp.GetRequiredService<IOptions<DcsdOptions>>().Value.BackupDirectory));
+
         services.AddSingleton<LocalInstanceProvider>();
         services.AddSingleton<RedisAdmin>();
         services.AddSingleton<InstanceTopology>();
-        services.AddSingleton<SnapshotSourceSelector>();
         services.AddSingleton<InstanceReadiness>();
         services.AddSingleton<InstanceService>();
+        services.AddHostedService<InstanceSupervisor>();
+
+        services.AddSingleton<SnapshotSourceSelector>();
         services.AddSingleton<JobQueue<BackupRecord>>();
-        services.AddSingleton<JobQueue<RestoreRecord>>();
         services.AddSingleton<BackupService>();
         services.AddSingleton<BackupRunner>();
-        services.AddHostedService<InstanceSupervisor>();
-        services.AddHostedService<BackupWorker>();
-        services.AddSingleton<RestoreRepository>();
-        services.AddSingleton<RestoreService>();
+        services.AddSingleton<IJobKind, BackupJobs>();
+
         services.AddSingleton<BackupLoader>();
         services.AddSingleton<BackupLoadJob>();
+        services.AddSingleton<JobQueue<RestoreRecord>>();
+        services.AddSingleton<RestoreService>();
         services.AddSingleton<RestoreRunner>();
-        services.AddHostedService<RestoreWorker>();
+        services.AddSingleton<IJobKind, RestoreJobs>();
+
         services.AddSingleton<JobQueue<MigrationTaskRecord>>();
-        services.AddSingleton<MigrationTaskRepository>();
         services.AddSingleton<MigrationTaskService>();
         services.AddSingleton<MigrationTaskRunner>();
-        services.AddHostedService<MigrationTaskWorker>();
+        services.AddSingleton<IJobKind, ImportJobs>();
 
-        var app = builder.Build();
+        services.AddHostedService<JobWorker>();
+
+        var app = BuildValidated(builder);
         app.UseDcsErrors();
         app.UseDcsAuthentication();
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
@@ -97,5 +125,29 @@ public static class DcsdHost
         app.MapRestores();
         app.MapMigrationTasks();
         return app;
+    }
+
+    /// <summary>
+    /// Builds the application and reads every validated settings class once, so a bad value fails here with one message rather than
+    /// half-way through start-up (Kestrel reads the body limit while the application is built).
+    /// </summary>
+    private static WebApplication BuildValidated(WebApplicationBuilder builder)
+    {
+        try
+        {
+            var app = builder.Build();
+            _ = app.Services.GetRequiredService<IOptions<DcsdOptions>>().Value;
+            _ = app.Services.GetRequiredService<IOptions<DcsSecurityOptions>>().Value;
+            return app;
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new DcsdSettingsException("invalid settings: " + string.Join(" ", ex.Failures), ex);
+        }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // The binder's message names the key and the type: "Failed to convert configuration value 'abc' at 'Dcsd:MaxConcurrentJobs' to type 'System.Int32'."
+            throw new DcsdSettingsException("invalid settings: " + ex.Message, ex);
+        }
     }
 }

@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
-using Dcsd.Service.Http;
-using Dcsd.Service.Http.Imports;
 using Dcsd.Service.Jobs;
 using Dcsd.Service.Restores;
 using Dcsd.Service.Persistence;
@@ -12,7 +9,7 @@ namespace Dcsd.Service.Imports;
 
 /// <summary>
 /// The DCS rules for backup import tasks (the migration task API with <c>backupfile_import</c>): any succeed backup of the
-/// project goes into another running instance of the project. The work runs in <see cref="MigrationTaskWorker"/>.
+/// project goes into another running instance of the project. The work runs as <see cref="ImportJobs"/>.
 /// </summary>
 internal sealed class MigrationTaskService(
     MigrationTaskRepository tasks,
@@ -25,7 +22,7 @@ internal sealed class MigrationTaskService(
     private const int MaxDescriptionLength = 1024;
     private const int MaxDeleteCount = 100;
 
-    public async Task<MigrationTaskRecord> StartAsync(string projectId, CreateMigrationTaskRequest request, CancellationToken cancellationToken)
+    public async Task<MigrationTaskRecord> StartAsync(string projectId, ImportBackupCommand request, CancellationToken cancellationToken)
     {
         string name = request.TaskName?.Trim() ?? string.Empty;
         if (name.Length is 0 or > MaxNameLength || name.Any(char.IsControl))
@@ -39,10 +36,10 @@ internal sealed class MigrationTaskService(
         }
 
         var files = CheckSupported(request);
-        string backupId = RouteIds.Uuid(files.BackupId ?? string.Empty, "backup_files.backup_id");
+        string backupId = DcsIds.Uuid(files.BackupId ?? string.Empty, "backup_files.backup_id");
         string targetId = string.IsNullOrEmpty(request.TargetInstance?.Id)
             ? throw new DcsException(DcsErrors.InvalidParameter("target_instance.id"))
-            : RouteIds.Instance(request.TargetInstance.Id);
+            : DcsIds.Instance(request.TargetInstance.Id);
 
         // Any backup of the project may be imported, whichever instance it was taken from; another project's is not there.
         var backup = await backups.GetByIdAsync(backupId, cancellationToken).ConfigureAwait(false);
@@ -118,7 +115,7 @@ internal sealed class MigrationTaskService(
     }
 
     /// <summary>Only a full import of a dcsd backup record is supported; the other kinds DCS offers are refused by name.</summary>
-    private static CreateMigrationTaskRequest.BackupFilesBody CheckSupported(CreateMigrationTaskRequest request)
+    private static ImportBackupFiles CheckSupported(ImportBackupCommand request)
     {
         Require(request.MigrationType, "migration_type", MigrationTaskKinds.BackupFileImport, MigrationTaskKinds.OnlineMigration,
             "online migration is not supported by this dcsd; import a backup (backupfile_import)");
@@ -129,7 +126,7 @@ internal sealed class MigrationTaskService(
             "importing from an OBS bucket (self_build_obs) is not supported by this dcsd yet; import a backup record (backup_record)");
 
         // A backup record brings its own files; a list given anyway must at least be a list.
-        if (files.Files is { ValueKind: not (JsonValueKind.Array or JsonValueKind.Null) })
+        if (files.FilesMalformed)
         {
             throw new DcsException(DcsErrors.InvalidParameter("backup_files.files"));
         }

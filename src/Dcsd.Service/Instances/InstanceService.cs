@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Dcsd.Redis.Topology;
-using Dcsd.Service.Http;
-using Dcsd.Service.Http.Instances;
 using Dcsd.Service.Persistence;
 using Microsoft.Extensions.Logging;
 using Dcsd.Service.Dcs;
@@ -29,7 +26,7 @@ internal sealed class InstanceService(
     // A cluster's standbys sync one after the other with every shard's master; a busy host needs minutes, not seconds.
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(3);
 
-    public async Task<InstanceRecord> CreateAsync(string projectId, CreateInstanceRequest request, CancellationToken cancellationToken)
+    public async Task<InstanceRecord> CreateAsync(string projectId, CreateInstanceCommand request, CancellationToken cancellationToken)
     {
         if (request.Adopt is not null)
         {
@@ -78,7 +75,7 @@ internal sealed class InstanceService(
     /// Records a deployment that already runs: its real mode and nodes are read from the given addresses now, so a wrong
     /// address, password or spec_code is refused at once; the instance is RUNNING from the start.
     /// </summary>
-    private async Task<InstanceRecord> AdoptAsync(string projectId, CreateInstanceRequest request, AdoptRequest adopt, CancellationToken cancellationToken)
+    private async Task<InstanceRecord> AdoptAsync(string projectId, CreateInstanceCommand request, AdoptCommand adopt, CancellationToken cancellationToken)
     {
         if (adopt.Nodes is not { Count: > 0 and <= MaxAdoptSeeds } seeds)
         {
@@ -86,7 +83,7 @@ internal sealed class InstanceService(
         }
 
         var endPoints = new List<(string Host, int Port)>();
-        foreach (string seed in seeds)
+        foreach (string? seed in seeds)
         {
             try
             {
@@ -100,7 +97,7 @@ internal sealed class InstanceService(
 
         string? password = adopt.Password ?? request.Password;
         ValidatePassword(password, "adopt.password");
-        var template = Validate(projectId, request with { SpecCode = null, ResourceSpecCode = "dcs.master_standby", Adopt = null });
+        var template = Validate(projectId, request with { SpecCode = "dcs.master_standby", Adopt = null });
 
         Deployment deployment;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -121,7 +118,7 @@ internal sealed class InstanceService(
         }
 
         string mode = InstanceTopology.CacheModeOf(deployment.Mode);
-        string? specCode = request.SpecCode ?? request.ResourceSpecCode;
+        string? specCode = request.SpecCode;
         if (specCode is not null && SpecCodes.CacheModeOf(specCode) != mode)
         {
             throw new DcsException(DcsErrors.InvalidParameter("spec_code").WithMessage(
@@ -143,7 +140,7 @@ internal sealed class InstanceService(
         return instance;
     }
 
-    private InstanceRecord Validate(string projectId, CreateInstanceRequest request)
+    private InstanceRecord Validate(string projectId, CreateInstanceCommand request)
     {
         string name = request.Name?.Trim() ?? string.Empty;
         if (name.Length is 0 or > 64)
@@ -161,7 +158,7 @@ internal sealed class InstanceService(
             throw new DcsException(DcsErrors.InvalidParameter("engine"));
         }
 
-        string specCode = request.SpecCode ?? request.ResourceSpecCode ?? string.Empty;
+        string specCode = request.SpecCode ?? string.Empty;
         string cacheMode = SpecCodes.CacheModeOf(specCode) ?? throw new DcsException(DcsErrors.InvalidParameter("spec_code"));
         int shards = 1;
         if (cacheMode == CacheModes.Cluster)
@@ -192,7 +189,7 @@ internal sealed class InstanceService(
             SpecCode = specCode,
             Capacity = capacity,
             Password = ResolvePassword(request),
-            DebugCommandEnabled = request.EnableDebugCommand == true,
+            DebugCommandEnabled = request.EnableDebugCommand,
             Status = InstanceStatus.Creating,
             Nodes = [],
             ShardingCount = shards,
@@ -202,15 +199,9 @@ internal sealed class InstanceService(
     }
 
     /// <summary>Every instance gets a password (a generated one when none is given) unless password-free access is asked for explicitly.</summary>
-    private static string? ResolvePassword(CreateInstanceRequest request)
+    private static string? ResolvePassword(CreateInstanceCommand request)
     {
-        bool noPassword = request.NoPasswordAccess switch
-        {
-            { ValueKind: JsonValueKind.True } => true,
-            { ValueKind: JsonValueKind.String } e when bool.TryParse(e.GetString(), out bool b) => b,
-            null or { ValueKind: JsonValueKind.False or JsonValueKind.Null } => false,
-            _ => throw new DcsException(DcsErrors.InvalidParameter("no_password_access")),
-        };
+        bool noPassword = request.NoPasswordAccess ?? throw new DcsException(DcsErrors.InvalidParameter("no_password_access"));
         if (!string.IsNullOrEmpty(request.Password))
         {
             ValidatePassword(request.Password, "password");

@@ -3,8 +3,8 @@ using System.Threading.Channels;
 namespace Dcsd.Service.Jobs;
 
 /// <summary>
-/// Ids of job records waiting to run, one queue per kind of record (backups, restores). The records themselves are durable in
-/// SQLite; the queue is only the wake-up, refilled from the records when dcsd starts.
+/// Ids of job records waiting to run, one queue per kind of record (backups, restores, imports). The records themselves are
+/// durable in SQLite; the queue is only the wake-up, refilled from the records when dcsd starts (<see cref="IJobKind.RecoverAsync"/>).
 /// </summary>
 internal sealed class JobQueue<TRecord>
 {
@@ -13,11 +13,4 @@ internal sealed class JobQueue<TRecord>
     public void Enqueue(string id) => _channel.Writer.TryWrite(id);
 
     public IAsyncEnumerable<string> ReadAllAsync(CancellationToken cancellationToken) => _channel.Reader.ReadAllAsync(cancellationToken);
-
-    /// <summary>Runs every queued id through <paramref name="run"/>, at most <paramref name="maxConcurrent"/> at a time, until stopped.</summary>
-    public Task RunAsync(int maxConcurrent, Func<string, CancellationToken, Task> run, CancellationToken stoppingToken) =>
-        Parallel.ForEachAsync(
-            ReadAllAsync(stoppingToken),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxConcurrent), CancellationToken = stoppingToken },
-            async (id, cancellationToken) => await run(id, cancellationToken).ConfigureAwait(false));
 }

@@ -1,11 +1,10 @@
 using System.Text.Json;
-using Dcsd.Service.Security;
 using Microsoft.Data.Sqlite;
 
 namespace Dcsd.Service.Persistence;
 
 /// <summary>Instance records. Passwords are stored encrypted (AES-GCM, bound to the instance id) and decrypted on read.</summary>
-internal sealed class InstanceRepository(DcsdDatabase database, SecretProtector secrets)
+internal sealed class InstanceRepository(DcsdDatabase database, ISecretCipher secrets)
 {
     private const string Columns = "id, project_id, name, description, engine, engine_version, cache_mode, spec_code, capacity, password, debug_command, status, nodes, created_at, updated_at, sharding_count, adopted_seeds";
 

@@ -1,12 +1,11 @@
 using System.Globalization;
-using Dcsd.Service.Http;
 using Dcsd.Service.Jobs;
 using Dcsd.Service.Persistence;
 using Dcsd.Service.Dcs;
 
 namespace Dcsd.Service.Restores;
 
-/// <summary>The DCS rules for starting a restore of an instance from one of its backups; the work runs in <see cref="RestoreWorker"/>.</summary>
+/// <summary>The DCS rules for starting a restore of an instance from one of its backups; the work runs as <see cref="RestoreJobs"/>.</summary>
 internal sealed class RestoreService(RestoreRepository restores, BackupRepository backups, JobQueue<RestoreRecord> queue, TimeProvider time)
 {
     public async Task<RestoreRecord> StartAsync(InstanceRecord instance, string? backupId, string? remark, CancellationToken cancellationToken)
@@ -26,7 +25,7 @@ internal sealed class RestoreService(RestoreRepository restores, BackupRepositor
             throw new DcsException(DcsErrors.RemarkTooLong);
         }
 
-        var backup = await backups.GetAsync(instance.ProjectId, instance.Id, RouteIds.Uuid(backupId, "backup_id"), cancellationToken).ConfigureAwait(false);
+        var backup = await backups.GetAsync(instance.ProjectId, instance.Id, DcsIds.Uuid(backupId, "backup_id"), cancellationToken).ConfigureAwait(false);
         EnsureLoadable(backup);
         EnsureCanTakeData(instance);
 

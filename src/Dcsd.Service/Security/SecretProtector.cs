@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Dcsd.Service.Persistence;
 
 namespace Dcsd.Service.Security;
 
@@ -8,7 +9,7 @@ namespace Dcsd.Service.Security;
 /// user. Output: <c>v1.</c> + base64(nonce ‖ tag ‖ ciphertext). An optional context (e.g. the access key owning the secret) is bound as
 /// associated data, so a ciphertext copied onto another row does not decrypt.
 /// </summary>
-internal sealed class SecretProtector
+internal sealed class SecretProtector : ISecretCipher
 {
     private const string FormatPrefix = "v1.";
     private const int KeySize = 32;

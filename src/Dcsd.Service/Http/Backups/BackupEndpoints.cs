@@ -2,6 +2,7 @@ using Dcsd.Service.Security;
 using Dcsd.Service.Http.Instances;
 using Dcsd.Service.Backups;
 using Dcsd.Service.Persistence;
+using Dcsd.Service.Dcs;
 
 namespace Dcsd.Service.Http.Backups;
 
@@ -44,7 +45,7 @@ internal static class BackupEndpoints
         HttpRequest request, string projectId, string instanceId, string backupId, InstanceRepository instances, BackupService service, CancellationToken cancellationToken)
     {
         var instance = await InstanceEndpoints.FindAsync(instances, projectId, instanceId, cancellationToken).ConfigureAwait(false);
-        await service.DeleteAsync(instance, RouteIds.Uuid(backupId, "backup_id"), cancellationToken).ConfigureAwait(false);
+        await service.DeleteAsync(instance, DcsIds.Uuid(backupId, "backup_id"), cancellationToken).ConfigureAwait(false);
         // v1.0 answers 200 {"message": ""}; v2 answers 204 with no body.
         return ApiVersions.Of(request) == DcsApiVersion.V1 ? Results.Json(new { message = string.Empty }, DcsJson.Options) : Results.NoContent();
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dcsd.Service.Imports;
 
 namespace Dcsd.Service.Http.Imports;
 
@@ -19,6 +20,15 @@ internal sealed class CreateMigrationTaskRequest
 
     /// <summary>dcsd's extension: "refuse" (the default), "db0_only" or "merge", for a multi-database backup imported into a cluster.</summary>
     public string? MultiDbPolicy { get; set; }
+
+    public ImportBackupCommand ToCommand() => new(
+        TaskName,
+        Description,
+        MigrationType,
+        MigrationMethod,
+        BackupFiles is { } files ? new ImportBackupFiles(files.FileSource, files.BackupId, files.Files is { ValueKind: not (JsonValueKind.Array or JsonValueKind.Null) }) : null,
+        TargetInstance is { } target ? new ImportTarget(target.Id, target.Password) : null,
+        MultiDbPolicy);
 
     /// <summary>BackupFilesBody: a DCS backup record (backup_id) or files in an OBS bucket.</summary>
     internal sealed class BackupFilesBody

@@ -1,5 +1,6 @@
 using Dcsd.Service.Imports;
 using Dcsd.Service.Persistence;
+using Dcsd.Service.Dcs;
 
 namespace Dcsd.Service.Http.Imports;
 
@@ -20,9 +21,9 @@ internal static class MigrationTaskEndpoints
 
     private static async Task<IResult> CreateAsync(HttpRequest request, string projectId, MigrationTaskService service, CancellationToken cancellationToken)
     {
-        string project = RouteIds.Project(projectId);
+        string project = DcsIds.Project(projectId);
         var body = await DcsBody.ReadAsync<CreateMigrationTaskRequest>(request, required: true, cancellationToken).ConfigureAwait(false);
-        var task = await service.StartAsync(project, body, cancellationToken).ConfigureAwait(false);
+        var task = await service.StartAsync(project, body.ToCommand(), cancellationToken).ConfigureAwait(false);
         return Results.Json(new { id = task.Id, name = task.Name, status = task.Status }, DcsJson.Options);
     }
 
@@ -34,7 +35,7 @@ internal static class MigrationTaskEndpoints
         InstanceRepository instances,
         CancellationToken cancellationToken)
     {
-        var task = await service.GetAsync(RouteIds.Project(projectId), taskId, cancellationToken).ConfigureAwait(false);
+        var task = await service.GetAsync(DcsIds.Project(projectId), taskId, cancellationToken).ConfigureAwait(false);
         var backup = await backups.GetByIdAsync(task.BackupId, cancellationToken).ConfigureAwait(false);
         var target = await instances.GetByIdAsync(task.TargetInstanceId, cancellationToken).ConfigureAwait(false);
         return Results.Json(MigrationTaskView.From(task, backup, target), DcsJson.Options);
@@ -43,7 +44,7 @@ internal static class MigrationTaskEndpoints
     private static async Task<IResult> ListAsync(
         HttpRequest request, string projectId, MigrationTaskRepository tasks, InstanceRepository instances, CancellationToken cancellationToken)
     {
-        string project = RouteIds.Project(projectId);
+        string project = DcsIds.Project(projectId);
         var query = ListQuery.Parse(request);
         var (total, page) = await tasks.ListAsync(project, request.Query["name"], query.Offset, query.Limit, cancellationToken).ConfigureAwait(false);
         // Tasks of a page often share their instances: look each up once.
@@ -72,7 +73,7 @@ internal static class MigrationTaskEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpRequest request, string projectId, MigrationTaskService service, CancellationToken cancellationToken)
     {
-        string project = RouteIds.Project(projectId);
+        string project = DcsIds.Project(projectId);
         var body = await DcsBody.ReadAsync<DeleteMigrationTasksRequest>(request, required: true, cancellationToken).ConfigureAwait(false);
         var deleted = await service.DeleteAsync(project, body.TaskIdList, cancellationToken).ConfigureAwait(false);
         return Results.Json(new { task_id_list = deleted }, DcsJson.Options);

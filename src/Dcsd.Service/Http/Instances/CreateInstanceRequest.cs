@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dcsd.Service.Instances;
 
 namespace Dcsd.Service.Http.Instances;
 
@@ -36,6 +37,31 @@ internal sealed record CreateInstanceRequest
 
     /// <summary>dcsd's extension: adopt a deployment that already runs instead of starting one.</summary>
     public AdoptRequest? Adopt { get; set; }
+
+    public CreateInstanceCommand ToCommand()
+    {
+        bool? noPasswordAccess = NoPasswordAccess switch
+        {
+            { ValueKind: JsonValueKind.True } => true,
+            { ValueKind: JsonValueKind.String } e when bool.TryParse(e.GetString(), out bool b) => b,
+            null or { ValueKind: JsonValueKind.False or JsonValueKind.Null } => false,
+            _ => null,
+        };
+        return new CreateInstanceCommand
+        {
+            Name = Name,
+            Description = Description,
+            Engine = Engine,
+            EngineVersion = EngineVersion,
+            Capacity = Capacity,
+            SpecCode = SpecCode ?? ResourceSpecCode,
+            Password = Password,
+            EnableDebugCommand = EnableDebugCommand == true,
+            NoPasswordAccess = noPasswordAccess,
+            ShardingCount = ShardingCount,
+            Adopt = Adopt is { } adopt ? new AdoptCommand(adopt.Nodes, adopt.Password) : null,
+        };
+    }
 }
 
 /// <summary>

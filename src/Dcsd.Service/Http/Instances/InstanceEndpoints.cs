@@ -42,9 +42,9 @@ internal static class InstanceEndpoints
 
     private static async Task<IResult> CreateAsync(HttpRequest request, string projectId, InstanceService service, CancellationToken cancellationToken)
     {
-        string project = RouteIds.Project(projectId);
+        string project = DcsIds.Project(projectId);
         var body = await DcsBody.ReadAsync<CreateInstanceRequest>(request, required: true, cancellationToken).ConfigureAwait(false);
-        var instance = await service.CreateAsync(project, body, cancellationToken).ConfigureAwait(false);
+        var instance = await service.CreateAsync(project, body.ToCommand(), cancellationToken).ConfigureAwait(false);
         return ApiVersions.Of(request) == DcsApiVersion.V1
             ? Results.Json(new { instance_id = instance.Id }, DcsJson.Options)
             : Results.Json(new { order_id = (string?)null, instances = new[] { new { instance_id = instance.Id, instance_name = instance.Name } } }, DcsJson.Options);
@@ -53,7 +53,7 @@ internal static class InstanceEndpoints
     private static async Task<IResult> ListAsync(
         HttpRequest request, string projectId, InstanceRepository instances, InstanceService service, CancellationToken cancellationToken)
     {
-        string project = RouteIds.Project(projectId);
+        string project = DcsIds.Project(projectId);
         var paging = ListQuery.Parse(request);
         string? name = request.Query["name"];
         string? status = request.Query["status"];
@@ -89,6 +89,6 @@ internal static class InstanceEndpoints
 
     /// <summary>The instance of the path, or DCS.3022 — also when it belongs to another project.</summary>
     public static async Task<InstanceRecord> FindAsync(InstanceRepository instances, string projectId, string instanceId, CancellationToken cancellationToken) =>
-        await instances.GetAsync(RouteIds.Project(projectId), RouteIds.Instance(instanceId), cancellationToken).ConfigureAwait(false)
+        await instances.GetAsync(DcsIds.Project(projectId), DcsIds.Instance(instanceId), cancellationToken).ConfigureAwait(false)
             ?? throw new DcsException(DcsErrors.InstanceNotFound);
 }

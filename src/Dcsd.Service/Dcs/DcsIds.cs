@@ -1,10 +1,9 @@
 using System.Text.RegularExpressions;
-using Dcsd.Service.Dcs;
 
-namespace Dcsd.Service.Http;
+namespace Dcsd.Service.Dcs;
 
-/// <summary>Validates the ids in DCS paths before anything is looked up.</summary>
-internal static partial class RouteIds
+/// <summary>Validates DCS ids (from a path or a body) before anything is looked up.</summary>
+internal static partial class DcsIds
 {
     public static string Project(string projectId) =>
         ProjectIdPattern().IsMatch(projectId) ? projectId : throw new DcsException(DcsErrors.InvalidProjectId);
