@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
+using Dcsd.Service.Persistence;
 
 namespace Dcsd.Service.Security;
 
@@ -9,20 +9,10 @@ namespace Dcsd.Service.Security;
 /// </summary>
 internal sealed class SqliteCredentialStore(string connectionString, SecretProtector protector) : ICredentialStore
 {
-    private const string Ddl = """
-        CREATE TABLE IF NOT EXISTS credentials (
-            access_key       TEXT NOT NULL PRIMARY KEY,
-            project_id       TEXT NOT NULL,
-            secret_encrypted TEXT NOT NULL,
-            created_at       TEXT NOT NULL
-        );
-        """;
-
-    private readonly SqliteSchema _schema = new(connectionString, Ddl);
 
     public async Task<StoredCredential?> FindAsync(string accessKey, CancellationToken cancellationToken)
     {
-        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await SchemaMigrations.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT project_id, secret_encrypted, created_at FROM credentials WHERE access_key = $ak";
         command.Parameters.AddWithValue("$ak", accessKey);
@@ -40,7 +30,7 @@ internal sealed class SqliteCredentialStore(string connectionString, SecretProte
     public async Task CreateAsync(StoredCredential credential, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await SchemaMigrations.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO credentials (access_key, project_id, secret_encrypted, created_at) VALUES ($ak, $project, $secret, $created)";
         command.Parameters.AddWithValue("$ak", credential.AccessKey);

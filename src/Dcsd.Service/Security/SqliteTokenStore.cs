@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Data.Sqlite;
+using Dcsd.Service.Persistence;
 using Microsoft.Extensions.Options;
 
 namespace Dcsd.Service.Security;
@@ -12,20 +12,9 @@ namespace Dcsd.Service.Security;
 /// </summary>
 internal sealed class SqliteTokenStore(string connectionString, TimeProvider timeProvider, IOptions<DcsSecurityOptions> options) : ITokenStore
 {
-    private const string Ddl = """
-        CREATE TABLE IF NOT EXISTS auth_tokens (
-            token_sha256 TEXT    NOT NULL PRIMARY KEY,
-            project_id   TEXT    NOT NULL,
-            access_key   TEXT    NOT NULL,
-            issued_at_ms INTEGER NOT NULL,
-            expires_at_ms INTEGER NOT NULL
-        );
-        """;
-
     /// <summary>Expired tokens are kept this long so their holders get "expired" (DCS.1002) rather than "invalid", then purged.</summary>
     private static readonly TimeSpan ExpiredRetention = TimeSpan.FromDays(7);
 
-    private readonly SqliteSchema _schema = new(connectionString, Ddl);
     private readonly TimeSpan _lifetime = options.Value.TokenLifetime;
 
     public async Task<IssuedToken> IssueAsync(string projectId, string accessKey, CancellationToken cancellationToken)
@@ -34,7 +23,7 @@ internal sealed class SqliteTokenStore(string connectionString, TimeProvider tim
         var issuedAt = timeProvider.GetUtcNow();
         var expiresAt = issuedAt + _lifetime;
 
-        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await SchemaMigrations.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
         await using (var purge = connection.CreateCommand())
         {
             purge.CommandText = "DELETE FROM auth_tokens WHERE expires_at_ms < $cutoff";
@@ -55,7 +44,7 @@ internal sealed class SqliteTokenStore(string connectionString, TimeProvider tim
 
     public async Task<TokenGrant?> FindAsync(string token, CancellationToken cancellationToken)
     {
-        await using var connection = await _schema.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await SchemaMigrations.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT project_id, access_key, issued_at_ms, expires_at_ms FROM auth_tokens WHERE token_sha256 = $hash";
         command.Parameters.AddWithValue("$hash", Hash(token));
