@@ -1,3 +1,4 @@
+using Dcsd.Redis.Protocol;
 using Dcsd.Service.Jobs;
 using Dcsd.Service.Api;
 using Dcsd.Service.Api.Backups;
@@ -61,9 +62,9 @@ public static class DcsdHost
         services.AddSingleton<BackupRepository>();
         services.AddSingleton<IBackupStore>(new LocalDiskBackupStore(options.BackupDirectory));
         services.AddSingleton<LocalInstanceProvider>();
-        services.AddSingleton<RedisAdmin>();
+        services.AddSingleton<Dcsd.Redis.Protocol.RedisConnections>();
         services.AddSingleton<InstanceTopology>();
-        services.AddSingleton<SnapshotSourceSelector>();
+        services.AddSingleton<Dcsd.Redis.Snapshot.SnapshotSourceSelector>();
         services.AddSingleton<InstanceReadiness>();
         services.AddSingleton<InstanceService>();
         services.AddSingleton<JobQueue<BackupRecord>>();

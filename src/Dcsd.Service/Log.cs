@@ -40,6 +40,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Backup {BackupId} was interrupted by a dcsd restart and is marked failed")]
     public static partial void BackupInterrupted(ILogger logger, string backupId);
 
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Restore into instance {InstanceId}: the target could not reach dcsd's replication listener ({Reason}); the data went in through RESTORE commands. Set Dcsd:ReplicationListenAddress/ReplicationAdvertiseAddress to an address the target can reach")]
+    public static partial void RestoreEngineFellBack(ILogger logger, string instanceId, string reason);
+
     [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Backup {BackupId} failed with an unexpected error")]
     public static partial void BackupCrashed(ILogger logger, Exception exception, string backupId);
 

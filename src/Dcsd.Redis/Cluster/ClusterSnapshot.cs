@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
 using Dcsd.Redis.Topology;
 
@@ -58,7 +59,7 @@ public sealed class ClusterSnapshotException : Exception
     public NodeInfo SourceNode { get; }
 
     /// <summary>The fetch's failure, or null when it was something else (the destination stream, a pause command).</summary>
-    public SnapshotFailure? Reason => (InnerException as SnapshotException)?.Reason;
+    public RedisFailureKind? Kind => (InnerException as RedisFailureException)?.Kind;
 }
 
 /// <summary>Snapshots every shard of a deployment over the replication protocol, one RDB per shard.</summary>
