@@ -1,3 +1,4 @@
+using Dcsd.Rdb;
 using System.Diagnostics;
 using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
@@ -141,7 +142,7 @@ public static class ClusterSnapshot
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException && abort.IsCancellationRequested))
                 {
-                    var failure = new ClusterSnapshotException(choice.Shard, choice.Node, $"snapshot of {choice.Shard} from {choice.Node} failed: {ex.Message}", ex);
+                    var failure = new ClusterSnapshotException(choice.Shard, choice.Node, $"snapshot of {choice.Shard} from {choice.Node} failed: {(ex is RedisFailureException or RdbFormatException ? ex.Message : "the backup store could not take it (the details are in the dcsd log)")}", ex);
                     Interlocked.CompareExchange(ref firstFailure, failure, null);
                     await abort.CancelAsync().ConfigureAwait(false);
                     throw failure;

@@ -9,9 +9,10 @@ namespace Dcsd.Redis.Protocol;
 /// </summary>
 internal static class RedisErrors
 {
-    public static RedisFailureException ConnectFailed(string endPoint, bool timedOut, TimeSpan timeout, Exception inner) => timedOut
-        ? new(RedisFailureKind.Timeout, $"{endPoint} did not accept a connection within {Duration(timeout)}", inner)
-        : new(RedisFailureKind.Unreachable, $"cannot connect to {endPoint}: {Reason(inner)}", inner);
+    /// <summary>A connect that failed; the inner exception is the socket's own when there is one.</summary>
+    public static RedisFailureException ConnectFailed(string endPoint, bool timedOut, TimeSpan timeout, Exception failure) => timedOut
+        ? new(RedisFailureKind.Timeout, $"{endPoint} did not accept a connection within {Duration(timeout)}", failure.InnerException ?? failure)
+        : new(RedisFailureKind.Unreachable, $"cannot connect to {endPoint}: {Reason(failure)}", failure.InnerException ?? failure);
 
     public static RedisFailureException NoAnswer(string endPoint, string command, TimeSpan timeout, Exception? inner = null) =>
         new(RedisFailureKind.Timeout, $"{endPoint} accepted the connection but did not answer {command} within {Duration(timeout)}", inner ?? new TimeoutException());

@@ -95,7 +95,7 @@ public sealed class RedisNodeClient : IDisposable, IAsyncDisposable
         await _oneCallAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() => Call(arguments, describe ?? arguments[0], cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => Call(arguments, describe ?? Describe(arguments), cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         finally
         {

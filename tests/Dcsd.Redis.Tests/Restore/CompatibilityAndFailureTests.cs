@@ -25,7 +25,8 @@ public sealed class CompatibilityAndFailureTests
         var error = await Assert.ThrowsAsync<RedisFailureException>(() => ReplicationRestore.RunAsync(file, file.Length, RoundTripTests.Target(target), null, CancellationToken.None));
 
         Assert.Equal(RedisFailureKind.FileUnreadable, error.Kind);
-        Assert.Contains("the read broke off", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("reading the backup file failed", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("the read broke off", error.Message, StringComparison.Ordinal); // exception text stays in the log, out of the record
         Assert.True(await target.Server.PingAsync());
         Assert.Contains("role:master", await target.Admin.InfoRawAsync("replication"), StringComparison.Ordinal);
         Assert.Equal("disabled", (await target.Admin.ConfigGetAsync("repl-diskless-load")).Single().Value);
