@@ -1,5 +1,5 @@
-using Dcsd.Rdb;
 using System.Diagnostics;
+using Dcsd.Rdb;
 using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
 using Dcsd.Redis.Topology;
