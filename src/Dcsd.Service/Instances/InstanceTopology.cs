@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Topology;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 
 namespace Dcsd.Service.Instances;
 
