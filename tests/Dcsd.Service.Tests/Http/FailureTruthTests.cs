@@ -26,8 +26,9 @@ public sealed class FailureTruthTests
         string id = (string)created["instances"]![0]!["instance_id"]!;
 
         // Its own connection: DEBUG SLEEP blocks the whole server, the test's multiplexer included.
-        await using var sleeper = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{master.Port},password={Password},syncTimeout=20000,asyncTimeout=20000");
-        Task sleeping = sleeper.GetDatabase().ExecuteAsync("DEBUG", "SLEEP", "13");
+        await using var sleeper = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{master.Port},password={Password},syncTimeout=40000,asyncTimeout=40000");
+        // Longer than two reply time-outs: discovery asks the master, then the standby, which leads it back to the master.
+        Task sleeping = sleeper.GetDatabase().ExecuteAsync("DEBUG", "SLEEP", "25");
         await Task.Delay(300);
         var backup = await dcsd.OkAsync(HttpMethod.Post, $"/v2/{P}/instances/{id}/backups", "{}");
         JsonNode record = await dcsd.WaitBackupAsync(id, (string)backup["backup_id"]!, TimeSpan.FromSeconds(60));
