@@ -39,6 +39,26 @@ public sealed class DcsdOptions
     /// </summary>
     public TimeSpan? ClusterWritePause { get; set; }
 
+    /// <summary>
+    /// The address dcsd's replication listener binds during a restore through the replication engine (the target connects
+    /// to it as to its master). The default is 127.0.0.1: targets on other hosts need an address they can reach, e.g. 0.0.0.0.
+    /// </summary>
+    public string ReplicationListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The address sent to the target in REPLICAOF. The default is the listen address (127.0.0.1 for a wildcard).</summary>
+    public string? ReplicationAdvertiseAddress { get; set; }
+
+    /// <summary>A target that has not connected to the listener within this time cannot reach it: the restore falls back to RESTORE commands. The default is 5 seconds.</summary>
+    public TimeSpan ReplicationLinkTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The replication engine's listener settings from the three above.</summary>
+    internal Dcsd.Redis.Restore.ReplicationListenerOptions ReplicationListener() => new()
+    {
+        ListenAddress = System.Net.IPAddress.Parse(ReplicationListenAddress),
+        AdvertiseAddress = ReplicationAdvertiseAddress,
+        LinkTimeout = ReplicationLinkTimeout,
+    };
+
     public const string DatabaseFileName = "dcsd.db";
 
     public string DatabasePath => Path.Combine(DataDirectory, DatabaseFileName);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Restore;
 
 // In the root CLI namespace so Program.cs registers it with one line.
@@ -50,9 +51,9 @@ internal static class RestoreFileCommand
                 };
                 return await RestoreAsync(rdb, target, parseResult.GetValue(engine)!, options, cancellationToken).ConfigureAwait(false);
             }
-            catch (RestoreException e)
+            catch (RedisFailureException e)
             {
-                await Console.Error.WriteLineAsync($"restore failed ({e.Reason}): {e.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"restore failed ({e.Kind}): {e.Message}").ConfigureAwait(false);
                 return 1;
             }
             catch (IOException e)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
 
 // In the root CLI namespace so Program.cs registers it with a single line and no extra using.
@@ -76,10 +77,10 @@ internal static class SnapshotCommand
                 $"{output.FullName}: {result.Bytes} bytes, RDB v{result.RdbVersion}, {result.Mode}, crc64 {(result.ChecksumPresent ? "verified" : "absent")}, sha256 {result.Sha256Hex}, {result.Elapsed.TotalMilliseconds:F0} ms"));
             return 0;
         }
-        catch (SnapshotException ex)
+        catch (RedisFailureException ex)
         {
             File.Delete(partial);
-            await Console.Error.WriteLineAsync($"snapshot failed ({ex.Reason}): {ex.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"snapshot failed ({ex.Kind}): {ex.Message}").ConfigureAwait(false);
             return 1;
         }
         catch (OperationCanceledException)

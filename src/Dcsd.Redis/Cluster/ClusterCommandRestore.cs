@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dcsd.Rdb;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Restore;
 using Dcsd.Redis.Topology;
 
@@ -20,7 +21,7 @@ public static class ClusterCommandRestore
     /// <summary>
     /// Streams each file once, in order, through one set of per-shard connections. <paramref name="target"/> must be a
     /// cluster whose shards cover all 16384 slots (discover it right before: a stale map makes masters answer MOVED, which
-    /// fails the restore with <see cref="RestoreFailure.TargetRejected"/>). Failures are <see cref="RestoreException"/>s naming
+    /// fails the restore with <see cref="RedisFailureKind.Refused"/>). Failures are <see cref="RedisFailureException"/>s naming
     /// the master's host:port, the key and the reply; the cluster then holds a partial restore.
     /// </summary>
     public static async Task<ClusterRestoreResult> RunAsync(IReadOnlyList<Stream> rdbs, Deployment target, string? password, ClusterRestoreOptions? options, IProgress<double>? progress, CancellationToken cancellationToken)
@@ -30,7 +31,7 @@ public static class ClusterCommandRestore
         options ??= new ClusterRestoreOptions();
         var clock = Stopwatch.StartNew();
         short[] owners = CheckTarget(target);
-        var connections = new List<TargetConnection>();
+        var connections = new List<RedisNodeClient>();
         var pipelines = new List<TargetPipeline>();
         try
         {
@@ -45,12 +46,12 @@ public static class ClusterCommandRestore
                     ConnectTimeout = options.ConnectTimeout,
                     IdleTimeout = options.IdleTimeout,
                 };
-                TargetConnection connection = await TargetConnection.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+                RedisNodeClient connection = await RedisNodeClient.ConnectAsync(endpoint.Address, cancellationToken).ConfigureAwait(false);
                 connections.Add(connection);
                 TargetServerInfo server = await TargetServerInfo.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
                 if (!server.ClusterEnabled || !server.SupportsAbsoluteTtl)
                 {
-                    throw new RestoreException(RestoreFailure.Incompatible, $"{endpoint} ({shard}) is {(server.ClusterEnabled ? "Redis " + server.RedisVersion + "; RESTORE … ABSTTL needs 5.0 or later" : "not cluster-enabled")}");
+                    throw new RedisFailureException(RedisFailureKind.Incompatible, $"{endpoint} ({shard}) is {(server.ClusterEnabled ? "Redis " + server.RedisVersion + "; RESTORE … ABSTTL needs 5.0 or later" : "not cluster-enabled")}");
                 }
 
                 // Every master must read what is sent: the lowest RDB version and functions only if all have them.
@@ -59,7 +60,7 @@ public static class ClusterCommandRestore
 
             // After the masters answered (a wrong password fails before the files are read), before anything is written.
             await CheckDatabasesAsync(rdbs, options, cancellationToken).ConfigureAwait(false);
-            foreach (TargetConnection connection in connections)
+            foreach (RedisNodeClient connection in connections)
             {
                 pipelines.Add(new TargetPipeline(connection, options.Restore.MaxBytesInFlight, options.Restore.FlushBytes, cancellationToken));
             }
@@ -74,7 +75,7 @@ public static class ClusterCommandRestore
                 pipeline.Dispose();
             }
 
-            foreach (TargetConnection connection in connections)
+            foreach (RedisNodeClient connection in connections)
             {
                 connection.Dispose();
             }
@@ -119,7 +120,7 @@ public static class ClusterCommandRestore
             }
             catch (RdbFormatException ex)
             {
-                throw new RestoreException(RestoreFailure.CorruptFile, $"RDB file {file + 1} of {rdbs.Count} is not valid: {ex.Message}", ex);
+                throw new RedisFailureException(RedisFailureKind.Corrupt, $"RDB file {file + 1} of {rdbs.Count} is not valid: {ex.Message}", ex);
             }
 
             done += reader.Offset;
@@ -133,14 +134,14 @@ public static class ClusterCommandRestore
     {
         if (target.Mode != DeploymentMode.Cluster)
         {
-            throw new RestoreException(RestoreFailure.Incompatible, $"the target is {target.Mode}, not a cluster; use CommandRestore");
+            throw new RedisFailureException(RedisFailureKind.Incompatible, $"the target is {target.Mode}, not a cluster; use CommandRestore");
         }
 
         short[] owners = target.SlotOwners();
         int uncovered = Array.IndexOf(owners, (short)-1);
         if (uncovered >= 0)
         {
-            throw new RestoreException(RestoreFailure.Incompatible, $"no shard of the target owns slot {uncovered}; every slot must be served to restore");
+            throw new RedisFailureException(RedisFailureKind.Incompatible, $"no shard of the target owns slot {uncovered}; every slot must be served to restore");
         }
 
         return owners;
@@ -175,7 +176,7 @@ public static class ClusterCommandRestore
                         }
                         catch (RdbFormatException ex)
                         {
-                            throw new RestoreException(RestoreFailure.CorruptFile, $"the RDB is not valid: {ex.Message}", ex);
+                            throw new RedisFailureException(RedisFailureKind.Corrupt, $"the RDB is not valid: {ex.Message}", ex);
                         }
                     },
                     cancellationToken).ConfigureAwait(false);
@@ -190,6 +191,6 @@ public static class ClusterCommandRestore
         }
     }
 
-    private static RestoreException Refusal(IEnumerable<int> databases) =>
-        new(RestoreFailure.Incompatible, $"the backup holds keys in database(s) {string.Join(", ", databases)}; a cluster has only database 0 (choose MultiDbPolicy Db0Only or Merge to restore it anyway)");
+    private static RedisFailureException Refusal(IEnumerable<int> databases) =>
+        new(RedisFailureKind.Incompatible, $"the backup holds keys in database(s) {string.Join(", ", databases)}; a cluster has only database 0 (choose MultiDbPolicy Db0Only or Merge to restore it anyway)");
 }

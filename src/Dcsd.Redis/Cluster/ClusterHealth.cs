@@ -1,3 +1,4 @@
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
 using Dcsd.Redis.Restore;
 using Dcsd.Redis.Topology;
@@ -11,7 +12,7 @@ public static class ClusterHealth
     /// Waits until every node in <paramref name="nodes"/> says <c>cluster_state:ok</c> and sees <paramref name="shards"/> shards,
     /// each with <paramref name="replicasPerShard"/> online replicas (any number when null: a deployment dcsd did not build
     /// may have shards of different sizes), and every replica's link is up with no sync loading.
-    /// Returns the topology the nodes agree on; throws <see cref="TopologyException"/> (Timeout) after <paramref name="timeout"/>.
+    /// Returns the topology the nodes agree on; throws <see cref="RedisFailureException"/> (Timeout) after <paramref name="timeout"/>.
     /// </summary>
     public static async Task<Deployment> WaitUntilHealthyAsync(
         IReadOnlyList<(string Host, int Port)> nodes, string? password, int shards, int? replicasPerShard, TimeSpan timeout, CancellationToken cancellationToken)
@@ -19,7 +20,7 @@ public static class ClusterHealth
         ArgumentNullException.ThrowIfNull(nodes);
 
         // Connections are kept across polls (opening one per poll would cost more than the checks themselves).
-        var connections = new NodeConnection?[nodes.Count];
+        var connections = new RedisNodeClient?[nodes.Count];
         Deployment? seen = null;
         try
         {
@@ -31,7 +32,7 @@ public static class ClusterHealth
                     {
                         try
                         {
-                            connections[index] ??= await NodeConnection.ConnectAsync(nodes[index].Host, nodes[index].Port, password, cancellationToken).ConfigureAwait(false);
+                            connections[index] ??= await RedisNodeClient.ConnectAsync(nodes[index].Host, nodes[index].Port, password, cancellationToken).ConfigureAwait(false);
                             Deployment? view = await HealthyViewAsync(connections[index]!, shards, replicasPerShard, cancellationToken).ConfigureAwait(false);
                             if (view is null)
                             {
@@ -40,7 +41,7 @@ public static class ClusterHealth
 
                             seen = view;
                         }
-                        catch (TopologyException)
+                        catch (RedisFailureException)
                         {
                             // Still starting or loading its data: reconnect on the next poll.
                             if (connections[index] is { } broken)
@@ -60,7 +61,7 @@ public static class ClusterHealth
         }
         finally
         {
-            foreach (NodeConnection? connection in connections)
+            foreach (RedisNodeClient? connection in connections)
             {
                 if (connection is not null)
                 {
@@ -73,10 +74,10 @@ public static class ClusterHealth
     }
 
     /// <summary>This node's view of the cluster when it is the expected, healthy one; null otherwise.</summary>
-    private static async Task<Deployment?> HealthyViewAsync(NodeConnection connection, int shards, int? replicasPerShard, CancellationToken cancellationToken)
+    private static async Task<Deployment?> HealthyViewAsync(RedisNodeClient connection, int shards, int? replicasPerShard, CancellationToken cancellationToken)
     {
-        string info = (await connection.ExecuteAsync("CLUSTER", ["INFO"], cancellationToken).ConfigureAwait(false)).ToString();
-        if (InfoFields.Get(info, "cluster_state") != "ok")
+        InfoSection info = InfoSection.Parse((await connection.ExecuteAsync("CLUSTER", ["INFO"], cancellationToken).ConfigureAwait(false)).ToString());
+        if (info.Get("cluster_state") != "ok")
         {
             return null;
         }
@@ -88,7 +89,7 @@ public static class ClusterHealth
             return null;
         }
 
-        ReplicationInfo replication = ReplicationInfo.Parse(await connection.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
+        ReplicationInfo replication = ReplicationInfo.From(await connection.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
         return replication.Role == ReplicationRole.Replica && (!replication.MasterLinkUp || replication.MasterSyncInProgress) ? null : view;
     }
 
@@ -99,7 +100,7 @@ public static class ClusterHealth
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TopologyException(TopologyFailure.Timeout, $"gave up waiting for {what} after {timeout}");
+                throw new RedisFailureException(RedisFailureKind.Timeout, $"gave up waiting for {what} after {timeout}");
             }
 
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Restore;
 
 namespace Dcsd.Redis.Cluster;
@@ -6,7 +7,7 @@ namespace Dcsd.Redis.Cluster;
 public enum MultiDbPolicy
 {
     /// <summary>
-    /// Refuse a backup holding keys in any other database, with <see cref="RestoreFailure.Incompatible"/> naming them,
+    /// Refuse a backup holding keys in any other database, with <see cref="RedisFailureKind.Incompatible"/> naming them,
     /// before the cluster is touched (see <see cref="ClusterRestoreOptions.SourceDatabases"/> for when that is known up front).
     /// </summary>
     Refuse,
@@ -36,7 +37,7 @@ public sealed class ClusterRestoreOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Longest wait for any reply of one shard's master before the restore fails with <see cref="RestoreFailure.Timeout"/>.</summary>
+    /// <summary>Longest wait for any reply of one shard's master before the restore fails with <see cref="RedisFailureKind.Timeout"/>.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }
 

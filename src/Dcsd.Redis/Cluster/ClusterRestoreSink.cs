@@ -1,3 +1,4 @@
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Restore;
 
 namespace Dcsd.Redis.Cluster;
@@ -11,7 +12,7 @@ internal sealed class ClusterRestoreSink : IRestoreCommandSink, IDisposable
 {
     private readonly TargetPipeline[] _pipelines;
     private readonly short[] _slotOwners;
-    private readonly RespCommandBuffer _broadcast = new(4096);
+    private readonly RespWriter _broadcast = new(4096);
     private readonly long[] _keysPerShard;
     private int _current = -1;
 
@@ -24,7 +25,7 @@ internal sealed class ClusterRestoreSink : IRestoreCommandSink, IDisposable
 
     public IReadOnlyList<long> KeysPerShard => _keysPerShard;
 
-    public RespCommandBuffer Begin(byte[]? routingKey)
+    public RespWriter Begin(byte[]? routingKey)
     {
         if (routingKey is null)
         {

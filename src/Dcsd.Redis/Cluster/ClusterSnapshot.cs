@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Dcsd.Rdb;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
 using Dcsd.Redis.Topology;
 
@@ -58,7 +60,7 @@ public sealed class ClusterSnapshotException : Exception
     public NodeInfo SourceNode { get; }
 
     /// <summary>The fetch's failure, or null when it was something else (the destination stream, a pause command).</summary>
-    public SnapshotFailure? Reason => (InnerException as SnapshotException)?.Reason;
+    public RedisFailureKind? Kind => (InnerException as RedisFailureException)?.Kind;
 }
 
 /// <summary>Snapshots every shard of a deployment over the replication protocol, one RDB per shard.</summary>
@@ -140,7 +142,7 @@ public static class ClusterSnapshot
                 }
                 catch (Exception ex) when (!(ex is OperationCanceledException && abort.IsCancellationRequested))
                 {
-                    var failure = new ClusterSnapshotException(choice.Shard, choice.Node, $"snapshot of {choice.Shard} from {choice.Node} failed: {ex.Message}", ex);
+                    var failure = new ClusterSnapshotException(choice.Shard, choice.Node, $"snapshot of {choice.Shard} from {choice.Node} failed: {(ex is RedisFailureException or RdbFormatException ? ex.Message : "the backup store could not take it (the details are in the dcsd log)")}", ex);
                     Interlocked.CompareExchange(ref firstFailure, failure, null);
                     await abort.CancelAsync().ConfigureAwait(false);
                     throw failure;

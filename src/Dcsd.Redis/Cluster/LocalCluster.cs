@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dcsd.Redis.Processes;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
 using Dcsd.Redis.Restore;
 using Dcsd.Redis.Topology;
@@ -85,7 +86,7 @@ public sealed class LocalCluster : IAsyncDisposable
             {
                 if (attempt == ForeignNodeAttempts)
                 {
-                    throw new TopologyException(TopologyFailure.CommandFailed, $"{ex.Message} (on {attempt} sets of ports)", ex);
+                    throw new RedisFailureException(RedisFailureKind.Refused, $"{ex.Message} (on {attempt} sets of ports)", ex);
                 }
 
                 // Fresh ports, and no nodes.conf remembering the stranger.
@@ -176,20 +177,20 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private async Task BootstrapAsync(CancellationToken cancellationToken)
     {
-        var connections = new List<NodeConnection>();
+        var connections = new List<RedisNodeClient>();
         try
         {
             foreach (RedisServerProcess node in _nodes)
             {
-                connections.Add(await NodeConnection.ConnectAsync(RedisServerProcess.Host, node.Port, Password, cancellationToken).ConfigureAwait(false));
+                connections.Add(await RedisNodeClient.ConnectAsync(RedisServerProcess.Host, node.Port, Password, cancellationToken).ConfigureAwait(false));
             }
 
             var ids = new string[_nodes.Length];
             for (int index = 0; index < _nodes.Length; index++)
             {
                 ids[index] = (await connections[index].ExecuteAsync("CLUSTER", ["MYID"], cancellationToken).ConfigureAwait(false)).ToString();
-                string info = (await connections[index].ExecuteAsync("CLUSTER", ["INFO"], cancellationToken).ConfigureAwait(false)).ToString();
-                if (InfoFields.GetLong(info, "cluster_known_nodes") != 1)
+                InfoSection info = InfoSection.Parse((await connections[index].ExecuteAsync("CLUSTER", ["INFO"], cancellationToken).ConfigureAwait(false)).ToString());
+                if ((info.GetLong("cluster_known_nodes") ?? 0) != 1)
                 {
                     throw new ForeignNodeException($"the new node on port {_nodes[index].Port} knows other nodes before it joined its own cluster");
                 }
@@ -200,7 +201,7 @@ public sealed class LocalCluster : IAsyncDisposable
                     // resolution. Refused only when the node has met another one since the check above.
                     await connections[index].ExecuteAsync("CLUSTER", ["SET-CONFIG-EPOCH", index + 1], cancellationToken).ConfigureAwait(false);
                 }
-                catch (TopologyException ex) when (ex.Reason == TopologyFailure.CommandFailed)
+                catch (RedisFailureException ex) when (ex.Kind == RedisFailureKind.Refused)
                 {
                     throw new ForeignNodeException($"the new node on port {_nodes[index].Port} met another node before it joined its own cluster: {ex.Message}");
                 }
@@ -222,10 +223,10 @@ public sealed class LocalCluster : IAsyncDisposable
                 "every node to know every other node",
                 async () =>
                 {
-                    foreach (NodeConnection connection in connections)
+                    foreach (RedisNodeClient connection in connections)
                     {
-                        string info = (await connection.ExecuteAsync("CLUSTER", ["INFO"], cancellationToken).ConfigureAwait(false)).ToString();
-                        long known = InfoFields.GetLong(info, "cluster_known_nodes");
+                        InfoSection info = InfoSection.Parse((await connection.ExecuteAsync("CLUSTER", ["INFO"], cancellationToken).ConfigureAwait(false)).ToString());
+                        long known = info.GetLong("cluster_known_nodes") ?? 0;
                         if (known > _nodes.Length)
                         {
                             throw new ForeignNodeException($"the new cluster knows {known} nodes instead of {_nodes.Length}: another cluster's node met one of its nodes");
@@ -259,7 +260,7 @@ public sealed class LocalCluster : IAsyncDisposable
                                 await connections[replica].ExecuteAsync("CLUSTER", ["REPLICATE", masterId], cancellationToken).ConfigureAwait(false);
                                 return true;
                             }
-                            catch (TopologyException ex) when (ex.Reason == TopologyFailure.CommandFailed)
+                            catch (RedisFailureException ex) when (ex.Kind == RedisFailureKind.Refused)
                             {
                                 return false;
                             }
@@ -271,7 +272,7 @@ public sealed class LocalCluster : IAsyncDisposable
         }
         finally
         {
-            foreach (NodeConnection connection in connections)
+            foreach (RedisNodeClient connection in connections)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
             }

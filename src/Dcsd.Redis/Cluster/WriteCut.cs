@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
 using Dcsd.Redis.Topology;
 
@@ -10,7 +11,7 @@ namespace Dcsd.Redis.Cluster;
 /// </summary>
 internal sealed class WriteCut : IAsyncDisposable
 {
-    private readonly List<NodeConnection> _masters;
+    private readonly List<RedisNodeClient> _masters;
     private readonly long?[] _pausedOffsets;
     private readonly Stopwatch _paused = Stopwatch.StartNew();
     private readonly int[] _forked;
@@ -18,7 +19,7 @@ internal sealed class WriteCut : IAsyncDisposable
     private TimeSpan? _pausedFor;
     private Task? _unpause;
 
-    private WriteCut(List<NodeConnection> masters, long?[] pausedOffsets)
+    private WriteCut(List<RedisNodeClient> masters, long?[] pausedOffsets)
     {
         _masters = masters;
         _pausedOffsets = pausedOffsets;
@@ -30,12 +31,12 @@ internal sealed class WriteCut : IAsyncDisposable
 
     public static async Task<WriteCut> PauseAsync(IReadOnlyList<SnapshotSourceChoice> choices, string? password, TimeSpan pause, CancellationToken cancellationToken)
     {
-        var masters = new List<NodeConnection>();
+        var masters = new List<RedisNodeClient>();
         try
         {
             foreach (SnapshotSourceChoice choice in choices)
             {
-                masters.Add(await NodeConnection.ConnectAsync(choice.Shard.Master.Host, choice.Shard.Master.Port, password, cancellationToken).ConfigureAwait(false));
+                masters.Add(await RedisNodeClient.ConnectAsync(choice.Shard.Master.Host, choice.Shard.Master.Port, password, cancellationToken).ConfigureAwait(false));
             }
 
             var offsets = new long?[choices.Count];
@@ -45,7 +46,7 @@ internal sealed class WriteCut : IAsyncDisposable
             cut._paused.Restart();
             for (int i = 0; i < choices.Count; i++)
             {
-                offsets[i] = ReplicationInfo.Parse(await masters[i].InfoAsync("replication", cancellationToken).ConfigureAwait(false)).MasterReplicationOffset;
+                offsets[i] = ReplicationInfo.From(await masters[i].InfoAsync("replication", cancellationToken).ConfigureAwait(false)).MasterReplicationOffset;
                 if (choices[i].Node.Role == NodeRole.Replica)
                 {
                     await WaitForReplicaAsync(choices[i].Node, offsets[i], password, pause, cancellationToken).ConfigureAwait(false);
@@ -56,14 +57,14 @@ internal sealed class WriteCut : IAsyncDisposable
         }
         catch
         {
-            foreach (NodeConnection master in masters)
+            foreach (RedisNodeClient master in masters)
             {
                 try
                 {
                     // Do not leave writes paused until the timeout because the cut could not be set up.
                     await master.ExecuteAsync("CLIENT", ["UNPAUSE"], CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (TopologyException)
+                catch (RedisFailureException)
                 {
                     // Unreachable: its pause ends by itself.
                 }
@@ -78,13 +79,13 @@ internal sealed class WriteCut : IAsyncDisposable
     /// <summary>Waits (within the pause) until the replica has processed everything the paused master had sent.</summary>
     private static async Task WaitForReplicaAsync(NodeInfo replica, long? masterOffset, string? password, TimeSpan pause, CancellationToken cancellationToken)
     {
-        NodeConnection connection = await NodeConnection.ConnectAsync(replica.Host, replica.Port, password, cancellationToken).ConfigureAwait(false);
+        RedisNodeClient connection = await RedisNodeClient.ConnectAsync(replica.Host, replica.Port, password, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var deadline = Stopwatch.StartNew();
             while (deadline.Elapsed < pause)
             {
-                ReplicationInfo info = ReplicationInfo.Parse(await connection.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
+                ReplicationInfo info = ReplicationInfo.From(await connection.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
                 if (info.MasterReplicationOffset >= masterOffset)
                 {
                     return;
@@ -113,13 +114,13 @@ internal sealed class WriteCut : IAsyncDisposable
     private async Task UnpauseAsync()
     {
         _pausedFor ??= _paused.Elapsed;
-        foreach (NodeConnection master in _masters)
+        foreach (RedisNodeClient master in _masters)
         {
             try
             {
                 await master.ExecuteAsync("CLIENT", ["UNPAUSE"], CancellationToken.None).ConfigureAwait(false);
             }
-            catch (TopologyException)
+            catch (RedisFailureException)
             {
                 // The pause times out on its own.
             }
@@ -130,7 +131,7 @@ internal sealed class WriteCut : IAsyncDisposable
     {
         await (_unpause ?? UnpauseAsync()).ConfigureAwait(false);
 
-        foreach (NodeConnection master in _masters)
+        foreach (RedisNodeClient master in _masters)
         {
             await master.DisposeAsync().ConfigureAwait(false);
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Dcsd.Redis.Protocol;
 
 namespace Dcsd.Redis.Processes;
 
@@ -197,9 +198,9 @@ public sealed class RedisServerProcess : IAsyncDisposable
 
         try
         {
-            await RedisInlineClient.SendAsync(Port, _password, ["SHUTDOWN", "NOSAVE"], cancellationToken).ConfigureAwait(false);
+            await RedisInlineClient.ShutdownAsync(Port, _password, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SocketException or IOException)
+        catch (RedisFailureException)
         {
             // The server may close the connection before answering; the wait below settles it.
         }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Dcsd.Redis.Protocol;
 
 namespace Dcsd.Redis.Replication;
 
@@ -57,8 +58,8 @@ internal sealed class PayloadReceiver
                 int read = _connection.Receive(buffer.AsSpan(filled, limit - filled));
                 if (read == 0)
                 {
-                    throw new SnapshotException(
-                        SnapshotFailure.ConnectionLost,
+                    throw new RedisFailureException(
+                        RedisFailureKind.ConnectionLost,
                         $"{_connection.EndPoint} closed the connection after {length - remaining + filled} of {length} RDB bytes");
                 }
 
@@ -118,8 +119,8 @@ internal sealed class PayloadReceiver
                 int read = _connection.Receive(buffer.AsSpan(filled));
                 if (read == 0)
                 {
-                    throw new SnapshotException(
-                        SnapshotFailure.ConnectionLost,
+                    throw new RedisFailureException(
+                        RedisFailureKind.ConnectionLost,
                         $"{_connection.EndPoint} closed the connection after {forwarded + filled} bytes, before the end-of-transfer marker");
                 }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using Dcsd.Rdb;
+using Dcsd.Redis.Protocol;
 
 namespace Dcsd.Redis.Replication;
 
@@ -131,5 +132,5 @@ internal sealed class RdbStreamVerifier
         return version >= 1 ? version : throw Corrupt("the RDB header has version 0");
     }
 
-    private static SnapshotException Corrupt(string message) => new(SnapshotFailure.Corrupt, message);
+    private static RedisFailureException Corrupt(string message) => new(RedisFailureKind.Corrupt, message);
 }

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using Dcsd.Redis.Net;
+using Dcsd.Redis.Protocol;
 
 namespace Dcsd.Redis.Replication;
 
@@ -26,6 +26,7 @@ internal sealed class ReplicationConnection : IDisposable
     private readonly CancellationToken _abort;
     private readonly CancellationTokenRegistration _abortRegistration;
     private readonly byte[] _handshakeBuffer = new byte[HandshakeBufferSize];
+    private readonly RespWriter _command = new(256);
     private int _bufferedStart;
     private int _bufferedEnd;
 
@@ -57,7 +58,7 @@ internal sealed class ReplicationConnection : IDisposable
         }
         catch (ConnectFailedException ex)
         {
-            throw new SnapshotException(ex.TimedOut ? SnapshotFailure.Timeout : SnapshotFailure.Unreachable, ex.Message, ex.InnerException ?? ex);
+            throw RedisErrors.ConnectFailed(source.ToString(), ex.TimedOut, source.ConnectTimeout, ex);
         }
 
         try
@@ -74,22 +75,16 @@ internal sealed class ReplicationConnection : IDisposable
     /// <summary>Sends one command as a RESP array of bulk strings.</summary>
     public void SendCommand(IReadOnlyList<string> arguments)
     {
-        var command = new StringBuilder();
-        command.Append('*').Append(arguments.Count).Append("\r\n");
-        foreach (string argument in arguments)
-        {
-            command.Append('$').Append(Encoding.UTF8.GetByteCount(argument)).Append("\r\n").Append(argument).Append("\r\n");
-        }
-
-        byte[] bytes = Encoding.UTF8.GetBytes(command.ToString());
+        _command.Clear();
+        _command.Command(arguments);
         try
         {
-            _socket.Send(bytes);
+            _socket.Send(_command.Written.Span);
         }
         catch (SocketException ex)
         {
             _abort.ThrowIfCancellationRequested();
-            throw new SnapshotException(SnapshotFailure.ConnectionLost, $"sending {arguments[0]} to {_endPoint} failed: {ex.SocketErrorCode}", ex);
+            throw new RedisFailureException(RedisFailureKind.ConnectionLost, $"sending {arguments[0]} to {_endPoint} failed: {ex.SocketErrorCode}", ex);
         }
     }
 
@@ -132,13 +127,13 @@ internal sealed class ReplicationConnection : IDisposable
 
             if (_bufferedEnd == _handshakeBuffer.Length)
             {
-                throw new SnapshotException(SnapshotFailure.ProtocolViolation, $"{_endPoint} sent a reply line longer than {HandshakeBufferSize} bytes: not a Redis replication stream");
+                throw new RedisFailureException(RedisFailureKind.ProtocolViolation, $"{_endPoint} sent a reply line longer than {HandshakeBufferSize} bytes: not a Redis replication stream");
             }
 
             int read = Receive(_handshakeBuffer.AsSpan(_bufferedEnd));
             if (read == 0)
             {
-                throw new SnapshotException(SnapshotFailure.ConnectionLost, $"{_endPoint} closed the connection during the replication handshake");
+                throw new RedisFailureException(RedisFailureKind.ConnectionLost, $"{_endPoint} closed the connection during the replication handshake");
             }
 
             _bufferedEnd += read;
@@ -168,12 +163,12 @@ internal sealed class ReplicationConnection : IDisposable
         catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
         {
             _abort.ThrowIfCancellationRequested();
-            throw new SnapshotException(SnapshotFailure.Timeout, $"{_endPoint} sent nothing for {_idleTimeout}", ex);
+            throw new RedisFailureException(RedisFailureKind.Timeout, $"{_endPoint} sent nothing for {RedisErrors.Duration(_idleTimeout)}", ex);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             _abort.ThrowIfCancellationRequested();
-            throw new SnapshotException(SnapshotFailure.ConnectionLost, $"connection to {_endPoint} lost: {(ex as SocketException)?.SocketErrorCode}", ex);
+            throw new RedisFailureException(RedisFailureKind.ConnectionLost, $"connection to {_endPoint} lost: {(ex as SocketException)?.SocketErrorCode}", ex);
         }
 
         // A zero-byte read may be our own shutdown from the abort registration rather than the server closing.
@@ -185,5 +180,6 @@ internal sealed class ReplicationConnection : IDisposable
     {
         _abortRegistration.Dispose();
         _socket.Dispose();
+        _command.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Dcsd.Redis.Protocol;
 
 namespace Dcsd.Redis.Replication;
 
@@ -50,7 +51,7 @@ internal static class ReplicationHandshake
 
         if (reply.StartsWith('-'))
         {
-            throw new SnapshotException(SnapshotFailure.Refused, $"{connection.EndPoint} refused the sync: {reply[1..]}");
+            throw new RedisFailureException(RedisFailureKind.Refused, $"{connection.EndPoint} refused the sync: {reply[1..]}");
         }
 
         return ParseBulkHeader(connection, reply) with { ReplicationId = replicationId, ReplicationOffset = replicationOffset };
@@ -63,7 +64,7 @@ internal static class ReplicationHandshake
         if (reply.StartsWith('-'))
         {
             // The server's text never echoes the password, so it is safe to pass on.
-            throw new SnapshotException(SnapshotFailure.AuthenticationFailed, $"{connection.EndPoint} rejected AUTH: {reply[1..]}");
+            throw new RedisFailureException(RedisFailureKind.AuthenticationFailed, $"{connection.EndPoint} rejected AUTH: {reply[1..]}");
         }
 
         ExpectOk(connection, reply, "AUTH");
@@ -80,7 +81,7 @@ internal static class ReplicationHandshake
 
         if (reply.StartsWith('-'))
         {
-            throw new SnapshotException(SnapshotFailure.Refused, $"{connection.EndPoint} refused REPLCONF {option}: {reply[1..]}");
+            throw new RedisFailureException(RedisFailureKind.Refused, $"{connection.EndPoint} refused REPLCONF {option}: {reply[1..]}");
         }
 
         ExpectOk(connection, reply, "REPLCONF " + option);
@@ -90,7 +91,7 @@ internal static class ReplicationHandshake
     {
         if (reply != "+OK")
         {
-            throw new SnapshotException(SnapshotFailure.ProtocolViolation, $"{connection.EndPoint} answered {command} with '{Truncate(reply)}' instead of +OK");
+            throw new RedisFailureException(RedisFailureKind.ProtocolViolation, $"{connection.EndPoint} answered {command} with '{Truncate(reply)}' instead of +OK");
         }
     }
 
@@ -99,7 +100,7 @@ internal static class ReplicationHandshake
         string[] parts = reply.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out long offset))
         {
-            throw new SnapshotException(SnapshotFailure.ProtocolViolation, $"{connection.EndPoint} sent a malformed '{Truncate(reply)}'");
+            throw new RedisFailureException(RedisFailureKind.ProtocolViolation, $"{connection.EndPoint} sent a malformed '{Truncate(reply)}'");
         }
 
         return (parts[1], offset);
@@ -112,7 +113,7 @@ internal static class ReplicationHandshake
             string marker = line["$EOF:".Length..];
             if (marker.Length != EofMarkerLength)
             {
-                throw new SnapshotException(SnapshotFailure.ProtocolViolation, $"{connection.EndPoint} sent an end-of-transfer marker of {marker.Length} bytes instead of {EofMarkerLength}");
+                throw new RedisFailureException(RedisFailureKind.ProtocolViolation, $"{connection.EndPoint} sent an end-of-transfer marker of {marker.Length} bytes instead of {EofMarkerLength}");
             }
 
             return new PayloadHeader(SnapshotTransferMode.Diskless, -1, Encoding.ASCII.GetBytes(marker), null, null);
@@ -123,7 +124,7 @@ internal static class ReplicationHandshake
             return new PayloadHeader(SnapshotTransferMode.Counted, length, null, null, null);
         }
 
-        throw new SnapshotException(SnapshotFailure.ProtocolViolation, $"{connection.EndPoint} sent '{Truncate(line)}' where the RDB bulk header was expected");
+        throw new RedisFailureException(RedisFailureKind.ProtocolViolation, $"{connection.EndPoint} sent '{Truncate(line)}' where the RDB bulk header was expected");
     }
 
     private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "...";

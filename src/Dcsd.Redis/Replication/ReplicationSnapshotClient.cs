@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Dcsd.Redis.Protocol;
 
 namespace Dcsd.Redis.Replication;
 
@@ -17,7 +18,7 @@ public static class ReplicationSnapshotClient
 
     /// <summary>
     /// Streams the RDB, and only the RDB (never the diskless end marker, never keep-alive newlines), into
-    /// <paramref name="destination"/>, then flushes it. Throws <see cref="SnapshotException"/> for every failure on
+    /// <paramref name="destination"/>, then flushes it. Throws <see cref="RedisFailureException"/> for every failure on
     /// the Redis side, including a short or corrupt file; OperationCanceledException when <paramref name="cancellationToken"/>
     /// fires; errors of <paramref name="destination"/> itself propagate unchanged. On failure the destination holds
     /// a partial file that the caller must discard.
@@ -70,7 +71,7 @@ public static class ReplicationSnapshotClient
         }
         catch (OperationCanceledException ex) when (totalTimeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new SnapshotException(SnapshotFailure.Timeout, $"fetching the snapshot from {source} did not finish within {source.TotalTimeout}", ex);
+            throw new RedisFailureException(RedisFailureKind.Timeout, $"fetching the snapshot from {source} did not finish within {RedisErrors.Duration(source.TotalTimeout)}", ex);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Dcsd.Rdb;
+using Dcsd.Redis.Protocol;
 
 namespace Dcsd.Redis.Restore;
 
@@ -17,11 +18,11 @@ public static class CommandRestore
         ArgumentNullException.ThrowIfNull(target);
         options ??= new CommandRestoreOptions();
         var clock = Stopwatch.StartNew();
-        using TargetConnection connection = await TargetConnection.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+        using RedisNodeClient connection = await RedisNodeClient.ConnectAsync(target.Address, cancellationToken).ConfigureAwait(false);
         TargetServerInfo server = await TargetServerInfo.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
         if (!server.SupportsAbsoluteTtl)
         {
-            throw new RestoreException(RestoreFailure.Incompatible, $"{target} runs Redis {server.RedisVersion}; RESTORE … ABSTTL needs 5.0 or later");
+            throw new RedisFailureException(RedisFailureKind.Incompatible, $"{target} runs Redis {server.RedisVersion}; RESTORE … ABSTTL needs 5.0 or later");
         }
 
         long? length = rdb.CanSeek ? rdb.Length - rdb.Position : null;
@@ -37,7 +38,7 @@ public static class CommandRestore
         }
         catch (RdbFormatException ex)
         {
-            throw new RestoreException(RestoreFailure.CorruptFile, $"the RDB is not valid: {ex.Message}", ex);
+            throw new RedisFailureException(RedisFailureKind.Corrupt, $"the RDB is not valid: {ex.Message}", ex);
         }
 
         return new RestoreResult(RestoreEngineKind.RestoreCommands, summary.Keys, rdb.CanSeek ? rdb.Position - start : reader.Offset, clock.Elapsed);
@@ -63,7 +64,7 @@ public static class CommandRestore
         }
         catch (RdbFormatException ex)
         {
-            throw new RestoreException(RestoreFailure.CorruptFile, $"the RDB is not valid: {ex.Message}", ex);
+            throw new RedisFailureException(RedisFailureKind.Corrupt, $"the RDB is not valid: {ex.Message}", ex);
         }
     }
 }

@@ -1,3 +1,5 @@
+using Dcsd.Redis.Protocol;
+
 namespace Dcsd.Redis.Restore;
 
 /// <summary>What a command is, for error messages and reply accounting.</summary>
@@ -15,7 +17,7 @@ internal readonly record struct RestoreCommandInfo(string Verb, byte[]? Key, int
 /// </summary>
 internal interface IRestoreCommandSink
 {
-    RespCommandBuffer Begin(byte[]? routingKey);
+    RespWriter Begin(byte[]? routingKey);
 
     /// <summary>Keys that one multi-key command (MSET) may hold together share a group: all keys on one node, a slot in a cluster.</summary>
     int GroupOf(byte[] key);

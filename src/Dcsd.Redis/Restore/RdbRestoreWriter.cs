@@ -1,4 +1,5 @@
 using Dcsd.Rdb;
+using Dcsd.Redis.Protocol;
 
 namespace Dcsd.Redis.Restore;
 
@@ -185,7 +186,7 @@ internal sealed class RdbRestoreWriter : IDisposable
     private void WriteRestore(RdbEntry entry, ReadOnlySpan<byte> body, int fileRdbVersion)
     {
         // RESTORE key expireAt payload REPLACE ABSTTL [IDLETIME s | FREQ f], its fixed arguments encoded in advance.
-        RespCommandBuffer command = _sink.Begin(entry.Key);
+        RespWriter command = _sink.Begin(entry.Key);
         bool idle = entry.IdleSeconds is not null;
         bool frequency = !idle && entry.Frequency is not null;
         command.Raw(idle || frequency ? "*8\r\n$7\r\nRESTORE\r\n"u8 : "*6\r\n$7\r\nRESTORE\r\n"u8);
@@ -225,7 +226,7 @@ internal sealed class RdbRestoreWriter : IDisposable
     {
         if (entry.Kind == RdbKind.Module)
         {
-            throw new RestoreException(RestoreFailure.Incompatible, $"key {TargetPipeline.Describe(entry.Key)} (db {entry.Db}) holds a module value that the target cannot take as a DUMP payload");
+            throw new RedisFailureException(RedisFailureKind.Incompatible, $"key {TargetPipeline.Describe(entry.Key)} (db {entry.Db}) holds a module value that the target cannot take as a DUMP payload");
         }
 
         byte[] temporary = TemporaryKeys.For(entry.Key, _temporaryKeys++);
@@ -243,7 +244,7 @@ internal sealed class RdbRestoreWriter : IDisposable
             }
         }
 
-        RespCommandBuffer rename = _sink.Begin(entry.Key);
+        RespWriter rename = _sink.Begin(entry.Key);
         rename.BeginCommand(3);
         rename.Bulk("RENAME"u8);
         rename.Bulk(temporary);
@@ -275,7 +276,7 @@ internal sealed class RdbRestoreWriter : IDisposable
 
     private void WritePiece(RdbEntry entry, byte[] temporary, bool first, ReadOnlySpan<byte> piece)
     {
-        RespCommandBuffer command = _sink.Begin(entry.Key);
+        RespWriter command = _sink.Begin(entry.Key);
         command.BeginCommand(3);
         command.Bulk(first ? "SET"u8 : "APPEND"u8);
         command.Bulk(temporary);
@@ -290,10 +291,10 @@ internal sealed class RdbRestoreWriter : IDisposable
         {
             if (!_target.SupportsFunctions)
             {
-                throw new RestoreException(RestoreFailure.Incompatible, "the file holds function libraries and the target predates Redis 7 functions");
+                throw new RedisFailureException(RedisFailureKind.Incompatible, "the file holds function libraries and the target predates Redis 7 functions");
             }
 
-            RespCommandBuffer command = _sink.Begin(null);
+            RespWriter command = _sink.Begin(null);
             command.BeginCommand(4);
             command.Bulk("FUNCTION"u8);
             command.Bulk("LOAD"u8);
@@ -307,7 +308,7 @@ internal sealed class RdbRestoreWriter : IDisposable
 
     private void Select(int db)
     {
-        RespCommandBuffer command = _sink.Begin(null);
+        RespWriter command = _sink.Begin(null);
         command.BeginCommand(2);
         command.Bulk("SELECT"u8);
         command.Bulk(db);
@@ -317,7 +318,7 @@ internal sealed class RdbRestoreWriter : IDisposable
 
     private void Simple(string name, string? argument)
     {
-        RespCommandBuffer command = _sink.Begin(null);
+        RespWriter command = _sink.Begin(null);
         command.BeginCommand(argument is null ? 1 : 2);
         command.Bulk(name);
         if (argument is not null)

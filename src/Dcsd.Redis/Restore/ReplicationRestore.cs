@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
-using Dcsd.Redis.Replication;
+using System.Security.Cryptography;
+using Dcsd.Redis.Protocol;
 
 namespace Dcsd.Redis.Restore;
 
@@ -17,77 +18,146 @@ public static class ReplicationRestore
 
     private const string DisklessLoad = "repl-diskless-load";
 
-    public static async Task<RestoreResult> RunAsync(Stream rdb, long length, RestoreTarget target, IProgress<double>? progress, CancellationToken cancellationToken)
+    private const string MasterAuth = "masterauth";
+
+    public static Task<RestoreResult> RunAsync(Stream rdb, long length, RestoreTarget target, IProgress<double>? progress, CancellationToken cancellationToken) =>
+        RunAsync(rdb, length, target, null, progress, cancellationToken);
+
+    /// <summary>
+    /// Restores <paramref name="rdb"/> into <paramref name="target"/> as its replication master. When the target does not
+    /// connect to the listener within <see cref="ReplicationListenerOptions.LinkTimeout"/> (it cannot reach the advertised
+    /// address) and the stream can seek, the file goes in through <see cref="CommandRestore"/> instead, and the result says
+    /// so (<see cref="RestoreResult.Engine"/>, <see cref="RestoreResult.FallbackReason"/>).
+    /// </summary>
+    public static async Task<RestoreResult> RunAsync(
+        Stream rdb, long length, RestoreTarget target, ReplicationListenerOptions? listenerOptions, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rdb);
         ArgumentNullException.ThrowIfNull(target);
+        listenerOptions ??= new ReplicationListenerOptions();
         var clock = Stopwatch.StartNew();
+        long streamStart = rdb.CanSeek ? rdb.Position : 0;
         byte[] header = await ReadHeaderAsync(rdb, length, cancellationToken).ConfigureAwait(false);
         int fileVersion = RdbHeader.Version(header);
 
-        using TargetConnection admin = await TargetConnection.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+        using RedisNodeClient admin = await RedisNodeClient.ConnectAsync(target.Address, cancellationToken).ConfigureAwait(false);
         TargetServerInfo server = await TargetServerInfo.ReadAsync(admin, cancellationToken).ConfigureAwait(false);
         if (server.ClusterEnabled)
         {
-            throw new RestoreException(RestoreFailure.Incompatible, $"{target} runs in cluster mode, which refuses REPLICAOF: use the RESTORE engine");
+            throw new RedisFailureException(RedisFailureKind.Incompatible, $"{target} runs in cluster mode, which refuses REPLICAOF: use the RESTORE engine");
         }
 
         if (server.RdbVersion < fileVersion)
         {
-            throw new RestoreException(RestoreFailure.Incompatible, $"{target} runs Redis {server.RedisVersion} (RDB {server.RdbVersion}) and cannot load an RDB {fileVersion} file: use the RESTORE engine");
+            throw new RedisFailureException(RedisFailureKind.Incompatible, $"{target} runs Redis {server.RedisVersion} (RDB {server.RdbVersion}) and cannot load an RDB {fileVersion} file: use the RESTORE engine");
         }
 
-        ReplicationInfo before = ReplicationInfo.Parse((await admin.CallCheckedAsync(["INFO", "replication"], cancellationToken).ConfigureAwait(false)).Text ?? string.Empty);
+        ReplicationInfo before = ReplicationInfo.From(await admin.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
         if (before.Role != ReplicationRole.Master)
         {
-            throw new RestoreException(RestoreFailure.Incompatible, $"{target} is a replica; restore into its master");
+            throw new RedisFailureException(RedisFailureKind.Incompatible, $"{target} is a replica; restore into its master");
         }
 
-        string? diskLoadSetting = null;
+        var changed = new ChangedSettings();
         ExceptionDispatchInfo? failure = null;
-        await using (var listener = new ReplicationMasterListener(rdb, length, header, target.Password, cancellationToken))
+        bool targetNeverConnected = false;
+        try
         {
+            // A secret of this restore only: whoever else may reach the listener cannot take the file.
+            string secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            changed.MasterAuth = await SetConfigAsync(admin, MasterAuth, secret, cancellationToken).ConfigureAwait(false);
+            string? listenerPassword = changed.MasterAuth is null ? target.Password : secret;
+            await using var listener = new ReplicationMasterListener(rdb, length, header, listenerPassword, listenerOptions.ListenAddress, cancellationToken);
+            string advertised = listenerOptions.AdvertisedHost();
+            int advertisedPort = listenerOptions.AdvertisePort ?? listener.Port;
             try
             {
-                diskLoadSetting = await PreferDisklessLoadAsync(admin, cancellationToken).ConfigureAwait(false);
-                if (diskLoadSetting is not null)
+                changed.DisklessLoad = await PreferDisklessLoadAsync(admin, cancellationToken).ConfigureAwait(false);
+                if (changed.DisklessLoad is not null)
                 {
                     // on-empty-db loads from the link only into an empty target; the full sync would empty it anyway.
                     await admin.CallCheckedAsync(["FLUSHALL"], cancellationToken).ConfigureAwait(false);
                 }
 
-                await admin.CallCheckedAsync(["REPLICAOF", "127.0.0.1", listener.Port.ToString(CultureInfo.InvariantCulture)], cancellationToken).ConfigureAwait(false);
-                await WaitForSyncAsync(admin, listener, length, progress, cancellationToken).ConfigureAwait(false);
+                await admin.CallCheckedAsync(["REPLICAOF", advertised, advertisedPort.ToString(CultureInfo.InvariantCulture)], cancellationToken).ConfigureAwait(false);
+                await WaitForSyncAsync(admin, listener, length, listenerOptions.LinkTimeout, $"{advertised}:{advertisedPort}", progress, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
                 failure = ExceptionDispatchInfo.Capture(ex);
+                targetNeverConnected = !listener.ReplicaConnected && ex is RedisFailureException { Kind: RedisFailureKind.Unreachable };
             }
 
             if (failure is null)
             {
                 await admin.CallCheckedAsync(["REPLICAOF", "NO", "ONE"], cancellationToken).ConfigureAwait(false);
-                if (diskLoadSetting is not null)
-                {
-                    await admin.CallCheckedAsync(["CONFIG", "SET", DisklessLoad, diskLoadSetting], cancellationToken).ConfigureAwait(false);
-                }
+                await PutBackAsync(admin, changed, cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (Exception ex) when (failure is null)
+        {
+            failure = ExceptionDispatchInfo.Capture(ex);
         }
 
         if (failure is not null)
         {
             // Once the listener is gone, so that a target loading from it sees the link close and stops: never leave it
-            // following a vanished master, nor with dcsd's setting. The original failure is what counts.
-            await CleanUpAfterFailureAsync(target, diskLoadSetting).ConfigureAwait(false);
+            // following a vanished master, nor with dcsd's settings. The original failure is what counts.
+            await CleanUpAfterFailureAsync(target, changed).ConfigureAwait(false);
+            if (targetNeverConnected && rdb.CanSeek)
+            {
+                rdb.Position = streamStart;
+                RestoreResult fallback = await CommandRestore.RunAsync(rdb, target, new CommandRestoreOptions { FlushTarget = true }, progress, cancellationToken).ConfigureAwait(false);
+                return fallback with { Elapsed = clock.Elapsed, FallbackReason = failure.SourceException.Message };
+            }
+
             failure.Throw();
         }
 
         // A replica keeps keys that were already expired in the file; as a master it now expires them on access.
         await ExpireStaleKeysAsync(admin, cancellationToken).ConfigureAwait(false);
         await WaitForStandbysAsync(admin, before.ConnectedReplicaCount, cancellationToken).ConfigureAwait(false);
-        long keys = InfoFields.Keyspace((await admin.CallCheckedAsync(["INFO", "keyspace"], cancellationToken).ConfigureAwait(false)).Text).Sum(db => db.Keys);
+        long keys = (await admin.InfoAsync("keyspace", cancellationToken).ConfigureAwait(false)).TotalKeys;
         progress?.Report(1.0);
         return new RestoreResult(RestoreEngineKind.Replication, keys, length, clock.Elapsed);
+    }
+
+    /// <summary>What dcsd changed on the target for the restore, to put back afterwards (whatever happened).</summary>
+    private sealed class ChangedSettings
+    {
+        public string? DisklessLoad { get; set; }
+
+        public string? MasterAuth { get; set; }
+    }
+
+    /// <summary>CONFIG SET <paramref name="name"/>; returns the value to put back, or null when the target refused CONFIG (as managed services do).</summary>
+    private static async Task<string?> SetConfigAsync(RedisNodeClient admin, string name, string value, CancellationToken cancellationToken)
+    {
+        RespReply current = await admin.CallAsync(["CONFIG", "GET", name], cancellationToken).ConfigureAwait(false);
+        if (current.IsError || current.Integer < 2)
+        {
+            return null;
+        }
+
+        RespReply set = await admin.CallAsync(["CONFIG", "SET", name, value], cancellationToken, "CONFIG SET " + name).ConfigureAwait(false);
+        return set.IsError ? null : current.Second ?? string.Empty;
+    }
+
+    private static async Task PutBackAsync(RedisNodeClient connection, ChangedSettings changed, CancellationToken cancellationToken)
+    {
+        if (changed.DisklessLoad is not null)
+        {
+            await connection.CallCheckedAsync(["CONFIG", "SET", DisklessLoad, changed.DisklessLoad], cancellationToken).ConfigureAwait(false);
+        }
+
+        if (changed.MasterAuth is not null)
+        {
+            RespReply reply = await connection.CallAsync(["CONFIG", "SET", MasterAuth, changed.MasterAuth], cancellationToken, "CONFIG SET " + MasterAuth).ConfigureAwait(false);
+            if (reply.IsError)
+            {
+                throw RedisErrors.Rejected(connection.EndPoint, "CONFIG SET " + MasterAuth, reply.Text);
+            }
+        }
     }
 
     /// <summary>
@@ -97,7 +167,7 @@ public static class ReplicationRestore
     /// <c>swapdb</c>, which holds the old data while loading, is never chosen. Returns the setting to put back, or null
     /// when nothing changed: already diskless, a Redis before 6.0, or CONFIG refused (as on managed services).
     /// </summary>
-    private static async Task<string?> PreferDisklessLoadAsync(TargetConnection admin, CancellationToken cancellationToken)
+    private static async Task<string?> PreferDisklessLoadAsync(RedisNodeClient admin, CancellationToken cancellationToken)
     {
         RespReply current = await admin.CallAsync(["CONFIG", "GET", DisklessLoad], cancellationToken).ConfigureAwait(false);
         if (current.IsError || current.Second != "disabled")
@@ -110,14 +180,13 @@ public static class ReplicationRestore
     }
 
     /// <summary>
-    /// Best-effort REPLICAOF NO ONE and the target's own diskless-load setting back, on a fresh connection (the admin one
-    /// may be what broke).
+    /// Best-effort REPLICAOF NO ONE and the target's own settings back, on a fresh connection (the admin one may be what broke).
     /// </summary>
-    private static async Task CleanUpAfterFailureAsync(RestoreTarget target, string? diskLoadSetting)
+    private static async Task CleanUpAfterFailureAsync(RestoreTarget target, ChangedSettings changed)
     {
         try
         {
-            using var connection = await TargetConnection.ConnectAsync(target, CancellationToken.None).ConfigureAwait(false);
+            using var connection = await RedisNodeClient.ConnectAsync(target.Address, CancellationToken.None).ConfigureAwait(false);
             long giveUpAt = Environment.TickCount64 + (long)target.IdleTimeout.TotalMilliseconds;
             RespReply promoted;
 
@@ -129,12 +198,9 @@ public static class ReplicationRestore
                 await Task.Delay(PollInterval, CancellationToken.None).ConfigureAwait(false);
             }
 
-            if (diskLoadSetting is not null)
-            {
-                await connection.CallCheckedAsync(["CONFIG", "SET", DisklessLoad, diskLoadSetting], CancellationToken.None).ConfigureAwait(false);
-            }
+            await PutBackAsync(connection, changed, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (RestoreException)
+        catch (RedisFailureException)
         {
             // The target is unreachable too; the caller reports the original failure.
         }
@@ -144,7 +210,7 @@ public static class ReplicationRestore
     {
         if (length < RdbHeader.Length)
         {
-            throw new RestoreException(RestoreFailure.CorruptFile, $"an RDB of {length} bytes is too short");
+            throw new RedisFailureException(RedisFailureKind.Corrupt, $"an RDB of {length} bytes is too short");
         }
 
         var header = new byte[RdbHeader.Length];
@@ -152,29 +218,38 @@ public static class ReplicationRestore
         return header;
     }
 
-    /// <summary>Polls the target until it is linked to the listener, has the whole file, and finished loading it.</summary>
-    private static async Task WaitForSyncAsync(TargetConnection admin, ReplicationMasterListener listener, long length, IProgress<double>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Polls the target until it is linked to the listener, has the whole file, and finished loading it. A target that has
+    /// not even connected to the listener after <paramref name="linkTimeout"/> cannot reach it: Unreachable.
+    /// </summary>
+    private static async Task WaitForSyncAsync(
+        RedisNodeClient admin, ReplicationMasterListener listener, long length, TimeSpan linkTimeout, string advertised, IProgress<double>? progress, CancellationToken cancellationToken)
     {
+        long started = Environment.TickCount64;
         long lastProgressMark = -1;
-        long lastProgressAt = Environment.TickCount64;
+        long lastProgressAt = started;
         while (true)
         {
             if (listener.Fault is { } fault)
             {
-                throw new RestoreException(fault.Reason, fault.Message, fault);
+                throw new RedisFailureException(fault.Kind, fault.Message, fault);
             }
 
-            string replication = (await admin.CallCheckedAsync(["INFO", "replication"], cancellationToken).ConfigureAwait(false)).Text ?? string.Empty;
-            string persistence = (await admin.CallCheckedAsync(["INFO", "persistence"], cancellationToken).ConfigureAwait(false)).Text ?? string.Empty;
-            bool loading = InfoFields.Get(persistence, "loading") == "1";
-            long loadedBytes = InfoFields.GetLong(persistence, "loading_loaded_bytes");
+            InfoSection replication = await admin.InfoAsync("replication", cancellationToken).ConfigureAwait(false);
+            InfoSection persistence = await admin.InfoAsync("persistence", cancellationToken).ConfigureAwait(false);
+            bool loading = persistence.IsSet("loading");
+            long loadedBytes = persistence.GetLong("loading_loaded_bytes") ?? 0;
             if (listener.TransferComplete
-                && InfoFields.Get(replication, "master_link_status") == "up"
-                && InfoFields.Get(replication, "master_sync_in_progress") == "0"
-                && InfoFields.GetLong(replication, "master_port") == listener.Port
+                && replication.Get("master_link_status") == "up"
+                && replication.Get("master_sync_in_progress") == "0"
                 && !loading)
             {
                 return;
+            }
+
+            if (!listener.ReplicaConnected && TimeSpan.FromMilliseconds(Environment.TickCount64 - started) > linkTimeout)
+            {
+                throw new RedisFailureException(RedisFailureKind.Unreachable, $"{admin.EndPoint} did not connect to dcsd's replication listener at {advertised} within {RedisErrors.Duration(linkTimeout)}");
             }
 
             long sent = listener.BytesSent;
@@ -188,9 +263,9 @@ public static class ReplicationRestore
                 lastProgressMark = mark;
                 lastProgressAt = Environment.TickCount64;
             }
-            else if (TimeSpan.FromMilliseconds(Environment.TickCount64 - lastProgressAt) > admin.Target.IdleTimeout)
+            else if (TimeSpan.FromMilliseconds(Environment.TickCount64 - lastProgressAt) > admin.Address.ReplyTimeout)
             {
-                throw new RestoreException(RestoreFailure.Timeout, $"{admin.Target} made no progress with the full sync for {admin.Target.IdleTimeout} (link {InfoFields.Get(replication, "master_link_status") ?? "?"}, {sent} of {length} bytes sent)");
+                throw new RedisFailureException(RedisFailureKind.Timeout, $"{admin.EndPoint} made no progress with the full sync for {RedisErrors.Duration(admin.Address.ReplyTimeout)} (link {replication.Get("master_link_status") ?? "?"}, {sent} of {length} bytes sent)");
             }
 
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
@@ -201,10 +276,10 @@ public static class ReplicationRestore
     /// Touches every key of each database that has keys with a TTL (SCAN deletes the expired ones it meets), so DBSIZE
     /// and the standbys agree with the file's live keys right away instead of after the active expire cycle.
     /// </summary>
-    private static async Task ExpireStaleKeysAsync(TargetConnection admin, CancellationToken cancellationToken)
+    private static async Task ExpireStaleKeysAsync(RedisNodeClient admin, CancellationToken cancellationToken)
     {
-        RespReply keyspace = await admin.CallCheckedAsync(["INFO", "keyspace"], cancellationToken).ConfigureAwait(false);
-        foreach ((int db, _, long expires) in InfoFields.Keyspace(keyspace.Text))
+        InfoSection keyspace = await admin.InfoAsync("keyspace", cancellationToken).ConfigureAwait(false);
+        foreach ((int db, _, long expires) in keyspace.Keyspace)
         {
             if (expires == 0)
             {
@@ -222,14 +297,14 @@ public static class ReplicationRestore
     }
 
     /// <summary>One SCAN step; returns the next cursor (the reply reader keeps an array's first element and drops the keys).</summary>
-    private static async Task<string> ScanAsync(TargetConnection admin, string cursor, CancellationToken cancellationToken)
+    private static async Task<string> ScanAsync(RedisNodeClient admin, string cursor, CancellationToken cancellationToken)
     {
         RespReply reply = await admin.CallCheckedAsync(["SCAN", cursor, "COUNT", "1000"], cancellationToken).ConfigureAwait(false);
-        return reply.Text ?? throw new RestoreException(RestoreFailure.ProtocolViolation, $"{admin.Target} sent a SCAN reply without a cursor");
+        return reply.Text ?? throw new RedisFailureException(RedisFailureKind.ProtocolViolation, $"{admin.EndPoint} sent a SCAN reply without a cursor");
     }
 
     /// <summary>Waits until at least the standbys the target had before are online and acknowledged its whole stream.</summary>
-    private static async Task WaitForStandbysAsync(TargetConnection admin, int expectedStandbys, CancellationToken cancellationToken)
+    private static async Task WaitForStandbysAsync(RedisNodeClient admin, int expectedStandbys, CancellationToken cancellationToken)
     {
         if (expectedStandbys == 0)
         {
@@ -239,16 +314,16 @@ public static class ReplicationRestore
         long started = Environment.TickCount64;
         while (true)
         {
-            ReplicationInfo info = ReplicationInfo.Parse((await admin.CallCheckedAsync(["INFO", "replication"], cancellationToken).ConfigureAwait(false)).Text ?? string.Empty);
+            ReplicationInfo info = ReplicationInfo.From(await admin.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
             int caughtUp = info.ConnectedReplicas.Count(r => r.State == "online" && r.Offset >= info.MasterReplicationOffset);
             if (caughtUp >= expectedStandbys)
             {
                 return;
             }
 
-            if (TimeSpan.FromMilliseconds(Environment.TickCount64 - started) > admin.Target.IdleTimeout)
+            if (TimeSpan.FromMilliseconds(Environment.TickCount64 - started) > admin.Address.ReplyTimeout)
             {
-                throw new RestoreException(RestoreFailure.Timeout, $"the data is restored on {admin.Target}, but only {caughtUp} of its {expectedStandbys} standbys caught up within {admin.Target.IdleTimeout}");
+                throw new RedisFailureException(RedisFailureKind.Timeout, $"the data is restored on {admin.EndPoint}, but only {caughtUp} of its {expectedStandbys} standbys caught up within {admin.Address.ReplyTimeout}");
             }
 
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
@@ -266,7 +341,7 @@ internal static class RdbHeader
         int digits = header.StartsWith("REDIS"u8) ? 4 : header.StartsWith("VALKEY"u8) ? 3 : 0;
         if (digits == 0 || !int.TryParse(header[^digits..], NumberStyles.None, CultureInfo.InvariantCulture, out int version))
         {
-            throw new RestoreException(RestoreFailure.CorruptFile, "the file does not start with an RDB header (REDIS0xxx)");
+            throw new RedisFailureException(RedisFailureKind.Corrupt, "the file does not start with an RDB header (REDIS0xxx)");
         }
 
         return version;

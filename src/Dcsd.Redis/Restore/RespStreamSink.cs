@@ -1,10 +1,12 @@
+using Dcsd.Redis.Protocol;
+
 namespace Dcsd.Redis.Restore;
 
 /// <summary>Writes the restore commands to a stream instead of a server (for <c>redis-cli --pipe</c> and diagnostics).</summary>
 internal sealed class RespStreamSink : IRestoreCommandSink, IDisposable
 {
     private readonly Stream _output;
-    private readonly RespCommandBuffer _buffer = new();
+    private readonly RespWriter _buffer = new();
     private readonly int _flushBytes;
 
     public RespStreamSink(Stream output, int flushBytes)
@@ -13,7 +15,7 @@ internal sealed class RespStreamSink : IRestoreCommandSink, IDisposable
         _flushBytes = flushBytes;
     }
 
-    public RespCommandBuffer Begin(byte[]? routingKey) => _buffer;
+    public RespWriter Begin(byte[]? routingKey) => _buffer;
 
     public int GroupOf(byte[] key) => 0;
 

@@ -1,3 +1,5 @@
+using Dcsd.Redis.Protocol;
+
 namespace Dcsd.Redis.Restore;
 
 /// <summary>Picks the engine for a target: replication when the target accepts REPLICAOF and can load the file's RDB version, else RESTORE commands.</summary>
@@ -6,7 +8,7 @@ public static class RestoreEngineSelector
     public static async Task<RestoreEngineKind> ChooseAsync(RestoreTarget target, int fileRdbVersion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        using TargetConnection connection = await TargetConnection.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+        using RedisNodeClient connection = await RedisNodeClient.ConnectAsync(target.Address, cancellationToken).ConfigureAwait(false);
         TargetServerInfo server = await TargetServerInfo.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
         return Choose(server, fileRdbVersion);
     }

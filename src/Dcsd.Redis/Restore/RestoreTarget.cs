@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dcsd.Redis.Protocol;
 
 namespace Dcsd.Redis.Restore;
 
@@ -14,8 +15,10 @@ public sealed class RestoreTarget
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Longest wait for any single reply or progress step before the restore fails with <see cref="RestoreFailure.Timeout"/>.</summary>
+    /// <summary>Longest wait for any single reply or progress step before the restore fails with <see cref="RedisFailureKind.Timeout"/>.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    internal RedisNodeAddress Address => new(Host, Port, Password, ConnectTimeout, IdleTimeout);
 
     public override string ToString() => Host + ":" + Port.ToString(CultureInfo.InvariantCulture);
 }
@@ -31,4 +34,8 @@ public enum RestoreEngineKind
 
 /// <param name="Keys">Live keys on the target afterwards (replication) or keys written (RESTORE path; expired ones skipped).</param>
 /// <param name="Bytes">RDB bytes read from the input stream.</param>
-public sealed record RestoreResult(RestoreEngineKind Engine, long Keys, long Bytes, TimeSpan Elapsed);
+public sealed record RestoreResult(RestoreEngineKind Engine, long Keys, long Bytes, TimeSpan Elapsed)
+{
+    /// <summary>Why the replication engine handed over to RESTORE commands (the target could not reach dcsd); null when it did not.</summary>
+    public string? FallbackReason { get; init; }
+}

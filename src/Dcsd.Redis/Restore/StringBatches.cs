@@ -1,3 +1,5 @@
+using Dcsd.Redis.Protocol;
+
 namespace Dcsd.Redis.Restore;
 
 /// <summary>
@@ -69,7 +71,7 @@ internal sealed class StringBatches : IDisposable
 
     private void Send(IRestoreCommandSink sink, int group, Batch batch, bool removeFromOpen = true)
     {
-        RespCommandBuffer command = sink.Begin(batch.FirstKey);
+        RespWriter command = sink.Begin(batch.FirstKey);
         command.BeginCommand(1 + (2 * batch.Count));
         command.Raw("$4\r\nMSET\r\n"u8);
         command.Raw(batch.Pairs.Written.Span);
@@ -99,7 +101,7 @@ internal sealed class StringBatches : IDisposable
     private sealed class Batch
     {
         // Small to start with: a cluster can have a batch open for each of thousands of slots.
-        public RespCommandBuffer Pairs { get; } = new(512);
+        public RespWriter Pairs { get; } = new(512);
 
         public byte[] FirstKey { get; set; } = [];
 

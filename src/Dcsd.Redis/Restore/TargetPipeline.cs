@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Dcsd.Redis.Protocol;
 
 namespace Dcsd.Redis.Restore;
 
@@ -7,19 +8,19 @@ namespace Dcsd.Redis.Restore;
 /// Pipelined commands to one target connection: commands accumulate in a buffer written every <c>flushBytes</c>, a
 /// reply thread matches replies to commands in order, and the writer waits while more than <c>maxBytesInFlight</c>
 /// bytes are sent but unanswered, so neither side's memory grows with the file. The first error reply stops the restore
-/// with a <see cref="RestoreException"/> naming the command, the key and the reply.
+/// with a <see cref="RedisFailureException"/> naming the command, the key and the reply.
 /// </summary>
 /// <remarks>
 /// Both sides block on the socket from threads of their own (the caller's writer thread and a reply thread) rather than
 /// await it: a restore is one long bulk transfer to a target that is usually slower than dcsd, so the socket is full or
 /// empty most of the time, and every asynchronous completion would be a thread-pool dispatch with spinning workers,
-/// CPU taken from a target that may share the machine (see <see cref="Net.BlockingSockets"/>). A blocked call costs one
+/// CPU taken from a target that may share the machine (see <see cref="BlockingSockets"/>). A blocked call costs one
 /// wake-up. The idle timeout is the socket's; a silent target ends the reply thread, and the writer with it.
 /// </remarks>
 internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
 {
-    private readonly TargetConnection _connection;
-    private readonly RespCommandBuffer _buffer = new();
+    private readonly RedisNodeClient _connection;
+    private readonly RespWriter _buffer = new();
 
     // Commands go to the reply thread one flush at a time, under the queue's lock; it waits on the queue for more.
     private readonly Queue<SentBatch> _sent = new();
@@ -34,9 +35,9 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
     private long _inFlight;
     private long _wakeAtOrBelow = -1;
     private bool _stopping;
-    private volatile RestoreException? _fault;
+    private volatile RedisFailureException? _fault;
 
-    public TargetPipeline(TargetConnection connection, long maxBytesInFlight, int flushBytes, CancellationToken cancellationToken)
+    public TargetPipeline(RedisNodeClient connection, long maxBytesInFlight, int flushBytes, CancellationToken cancellationToken)
     {
         _connection = connection;
         _maxBytesInFlight = maxBytesInFlight;
@@ -49,7 +50,7 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
         _replyThread.Start();
     }
 
-    public RespCommandBuffer Begin(byte[]? routingKey)
+    public RespWriter Begin(byte[]? routingKey)
     {
         _commandStart = _buffer.Length;
         return _buffer;
@@ -103,7 +104,7 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
             {
                 _connection.Send(_buffer.Written.Span);
             }
-            catch (RestoreException) when (_fault is not null || _cancellationToken.IsCancellationRequested)
+            catch (RedisFailureException) when (_fault is not null || _cancellationToken.IsCancellationRequested)
             {
                 // The target closed the link after an error reply: report that reply, not the broken pipe; or the
                 // connection was shut down because the restore was cancelled.
@@ -175,7 +176,7 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
             // to escape a thread of its own would end the process.
             if (!Volatile.Read(ref _stopping))
             {
-                Fail(ex as RestoreException ?? new RestoreException(RestoreFailure.ConnectionLost, $"reading replies from {_connection.Target} failed: {ex.Message}", ex));
+                Fail(ex as RedisFailureException ?? new RedisFailureException(RedisFailureKind.ConnectionLost, $"reading replies from {_connection.EndPoint} failed: {ex.Message}", ex));
             }
         }
     }
@@ -212,16 +213,16 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
         }
     }
 
-    private void Fail(RestoreException fault)
+    private void Fail(RedisFailureException fault)
     {
         _fault = fault;
         _windowOpen.Set();
     }
 
-    private RestoreException Rejection(SentBatch batch, PendingCommand command, string? reply)
+    private RedisFailureException Rejection(SentBatch batch, PendingCommand command, string? reply)
     {
         string what = command.KeyAt < 0 ? command.Verb : $"{command.Verb} of key {Describe(batch.KeyOf(command))} (db {command.Db})";
-        return TargetConnection.RejectionOf(_connection.Target, what, reply);
+        return RedisErrors.Rejected(_connection.EndPoint, what, reply);
     }
 
     private void ThrowIfFaulted()
@@ -230,7 +231,7 @@ internal sealed class TargetPipeline : IRestoreCommandSink, IDisposable
         {
             // A cancelled restore shuts the connection down, which the reply thread reports as a lost connection.
             _cancellationToken.ThrowIfCancellationRequested();
-            throw new RestoreException(fault.Reason, fault.Message, fault);
+            throw new RedisFailureException(fault.Kind, fault.Message, fault);
         }
     }
 

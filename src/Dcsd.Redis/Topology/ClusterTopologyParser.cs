@@ -1,5 +1,5 @@
 using System.Globalization;
-using StackExchange.Redis;
+using Dcsd.Redis.Protocol;
 
 namespace Dcsd.Redis.Topology;
 
@@ -10,27 +10,27 @@ namespace Dcsd.Redis.Topology;
 internal static class ClusterTopologyParser
 {
     /// <summary>CLUSTER SHARDS: an array of maps { slots: [start, end, …], nodes: [ {id, port, ip, role, replication-offset, health, …} ] }.</summary>
-    public static Deployment ParseShards(RedisResult reply)
+    public static Deployment ParseShards(RespValue reply)
     {
         var shards = new List<(List<SlotRange> Slots, NodeInfo? Master, List<NodeInfo> Replicas)>();
-        foreach (RedisResult shardReply in Items(reply, "CLUSTER SHARDS"))
+        foreach (RespValue shardReply in Items(reply, "CLUSTER SHARDS"))
         {
-            Dictionary<string, RedisResult> shard = Map(shardReply, "a shard of CLUSTER SHARDS");
+            Dictionary<string, RespValue> shard = Map(shardReply, "a shard of CLUSTER SHARDS");
             var slots = new List<SlotRange>();
-            if (shard.TryGetValue("slots", out RedisResult? slotsReply))
+            if (shard.TryGetValue("slots", out RespValue? slotsReply))
             {
-                RedisResult[] bounds = Items(slotsReply, "slots");
-                for (int i = 0; i + 1 < bounds.Length; i += 2)
+                IReadOnlyList<RespValue> bounds = Items(slotsReply, "slots");
+                for (int i = 0; i + 1 < bounds.Count; i += 2)
                 {
-                    slots.Add(new SlotRange((int)bounds[i], (int)bounds[i + 1]));
+                    slots.Add(new SlotRange((int)bounds[i].AsLong(), (int)bounds[i + 1].AsLong()));
                 }
             }
 
             NodeInfo? master = null;
             var replicas = new List<NodeInfo>();
-            if (shard.TryGetValue("nodes", out RedisResult? nodesReply))
+            if (shard.TryGetValue("nodes", out RespValue? nodesReply))
             {
-                foreach (RedisResult nodeReply in Items(nodesReply, "nodes"))
+                foreach (RespValue nodeReply in Items(nodesReply, "nodes"))
                 {
                     NodeInfo node = ParseShardNode(Map(nodeReply, "a node of CLUSTER SHARDS"));
                     if (node.Role == NodeRole.Master && (master is null || master.Health != NodeHealth.Online))
@@ -50,16 +50,16 @@ internal static class ClusterTopologyParser
         return Build(shards);
     }
 
-    private static NodeInfo ParseShardNode(Dictionary<string, RedisResult> node)
+    private static NodeInfo ParseShardNode(Dictionary<string, RespValue> node)
     {
-        string? Text(string field) => node.TryGetValue(field, out RedisResult? value) && !value.IsNull ? value.ToString() : null;
+        string? Text(string field) => node.TryGetValue(field, out RespValue? value) && !value.IsNull ? value.ToString() : null;
         long? Number(string field) => long.TryParse(Text(field), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) ? value : null;
 
-        string id = Text("id") ?? throw new TopologyException(TopologyFailure.Inconsistent, "CLUSTER SHARDS lists a node without id");
-        string host = Text("ip") is { Length: > 0 } ip ? ip : Text("endpoint") ?? throw new TopologyException(TopologyFailure.Inconsistent, $"CLUSTER SHARDS lists node {id} without ip");
+        string id = Text("id") ?? throw new RedisFailureException(RedisFailureKind.Inconsistent, "CLUSTER SHARDS lists a node without id");
+        string host = Text("ip") is { Length: > 0 } ip ? ip : Text("endpoint") ?? throw new RedisFailureException(RedisFailureKind.Inconsistent, $"CLUSTER SHARDS lists node {id} without ip");
 
         // A TLS-only node has no "port", only "tls-port".
-        int port = (int)(Number("port") ?? Number("tls-port") ?? throw new TopologyException(TopologyFailure.Inconsistent, $"CLUSTER SHARDS lists node {id} without port"));
+        int port = (int)(Number("port") ?? Number("tls-port") ?? throw new RedisFailureException(RedisFailureKind.Inconsistent, $"CLUSTER SHARDS lists node {id} without port"));
         NodeRole role = Text("role") == "master" ? NodeRole.Master : NodeRole.Replica;
         NodeHealth health = Text("health") switch
         {
@@ -89,7 +89,7 @@ internal static class ClusterTopologyParser
             int colon = address.LastIndexOf(':');
             if (colon <= 0 || !int.TryParse(address.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port))
             {
-                throw new TopologyException(TopologyFailure.Inconsistent, $"CLUSTER NODES has an unreadable address '{fields[1]}'");
+                throw new RedisFailureException(RedisFailureKind.Inconsistent, $"CLUSTER NODES has an unreadable address '{fields[1]}'");
             }
 
             string[] flags = fields[2].Split(',');
@@ -128,7 +128,7 @@ internal static class ClusterTopologyParser
         {
             if (master is null)
             {
-                throw new TopologyException(TopologyFailure.Inconsistent, $"the shard owning slots {string.Join(',', slots)} has no master");
+                throw new RedisFailureException(RedisFailureKind.Inconsistent, $"the shard owning slots {string.Join(',', slots)} has no master");
             }
 
             result.Add(new ShardInfo(result.Count, slots.OrderBy(range => range.Start).ToList(), master, replicas));
@@ -137,15 +137,15 @@ internal static class ClusterTopologyParser
         return new Deployment(DeploymentMode.Cluster, result);
     }
 
-    private static RedisResult[] Items(RedisResult reply, string what) =>
-        reply.IsNull ? [] : (RedisResult[]?)reply ?? throw new TopologyException(TopologyFailure.Inconsistent, $"{what} is not an array");
+    private static IReadOnlyList<RespValue> Items(RespValue reply, string what) =>
+        reply.IsNull ? [] : reply.Kind == RespReplyKind.Array ? reply.Items : throw new RedisFailureException(RedisFailureKind.Inconsistent, $"{what} is not an array");
 
     /// <summary>A RESP3 map, or its RESP2 form: a flat array of name, value, name, value….</summary>
-    private static Dictionary<string, RedisResult> Map(RedisResult reply, string what)
+    private static Dictionary<string, RespValue> Map(RespValue reply, string what)
     {
-        RedisResult[] items = Items(reply, what);
-        var map = new Dictionary<string, RedisResult>(StringComparer.Ordinal);
-        for (int i = 0; i + 1 < items.Length; i += 2)
+        IReadOnlyList<RespValue> items = Items(reply, what);
+        var map = new Dictionary<string, RespValue>(StringComparer.Ordinal);
+        for (int i = 0; i + 1 < items.Count; i += 2)
         {
             map[items[i].ToString()] = items[i + 1];
         }

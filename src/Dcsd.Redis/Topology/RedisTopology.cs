@@ -1,3 +1,4 @@
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
 using Dcsd.Redis.Restore;
 
@@ -15,7 +16,7 @@ public static class RedisTopology
     /// master, whose replica lines give the standbys (a seed that is a replica of that master but missing from its list,
     /// e.g. with its link down, is added as <see cref="NodeHealth.Failed"/>).
     /// A seed that cannot answer (down, loading, its master unreachable) is skipped for the next one. Throws
-    /// <see cref="TopologyException"/>: Unreachable when no seed answers, AuthenticationFailed when the password is refused,
+    /// <see cref="RedisFailureException"/>: Unreachable when no seed accepts a connection, Timeout when one accepted but did not answer in time, AuthenticationFailed when the password is refused,
     /// Inconsistent for a replication loop or a shard without master.
     /// </summary>
     public static async Task<Deployment> DiscoverAsync(IReadOnlyList<(string Host, int Port)> seeds, string? password, CancellationToken cancellationToken)
@@ -26,15 +27,15 @@ public static class RedisTopology
             throw new ArgumentException("at least one seed endpoint is needed", nameof(seeds));
         }
 
-        var failures = new List<TopologyException>();
+        var failures = new List<RedisFailureException>();
         foreach ((string host, int port) in seeds)
         {
-            NodeConnection connection;
+            RedisNodeClient connection;
             try
             {
-                connection = await NodeConnection.ConnectAsync(host, port, password, cancellationToken).ConfigureAwait(false);
+                connection = await RedisNodeClient.ConnectAsync(host, port, password, cancellationToken).ConfigureAwait(false);
             }
-            catch (TopologyException ex)
+            catch (RedisFailureException ex)
             {
                 failures.Add(ex);
                 continue;
@@ -44,12 +45,12 @@ public static class RedisTopology
             {
                 try
                 {
-                    string clusterInfo = await connection.InfoAsync("cluster", cancellationToken).ConfigureAwait(false);
-                    return InfoFields.Get(clusterInfo, "cluster_enabled") == "1"
+                    InfoSection clusterInfo = await connection.InfoAsync("cluster", cancellationToken).ConfigureAwait(false);
+                    return clusterInfo.IsSet("cluster_enabled")
                         ? await DiscoverClusterAsync(connection, cancellationToken).ConfigureAwait(false)
                         : await DiscoverReplicationAsync(connection, seeds, password, cancellationToken).ConfigureAwait(false);
                 }
-                catch (TopologyException ex) when (ex.Reason != TopologyFailure.Inconsistent)
+                catch (RedisFailureException ex) when (ex.Kind != RedisFailureKind.Inconsistent)
                 {
                     // This seed (or the master it points to) cannot tell right now, e.g. it is loading: ask the next one.
                     failures.Add(ex);
@@ -57,19 +58,21 @@ public static class RedisTopology
             }
         }
 
-        TopologyFailure reason = failures.Any(failure => failure.Reason == TopologyFailure.AuthenticationFailed) ? TopologyFailure.AuthenticationFailed
-            : failures.All(failure => failure.Reason == TopologyFailure.CommandFailed) ? TopologyFailure.CommandFailed
-            : TopologyFailure.Unreachable;
-        throw new TopologyException(reason, "no seed answered: " + string.Join("; ", failures.Select(failure => failure.Message)), new AggregateException(failures));
+        RedisFailureKind reason = failures.Any(failure => failure.Kind == RedisFailureKind.AuthenticationFailed) ? RedisFailureKind.AuthenticationFailed
+            : failures.All(failure => failure.Kind == RedisFailureKind.Refused) ? RedisFailureKind.Refused
+            // A node that took the connection and then said nothing is not answering, not unreachable (DEBUG SLEEP, a stuck fork).
+            : failures.Any(failure => failure.Kind == RedisFailureKind.Timeout) ? RedisFailureKind.Timeout
+            : RedisFailureKind.Unreachable;
+        throw new RedisFailureException(reason, "no seed answered: " + string.Join("; ", failures.Select(failure => failure.Message)), new AggregateException(failures));
     }
 
-    private static async Task<Deployment> DiscoverClusterAsync(NodeConnection connection, CancellationToken cancellationToken)
+    private static async Task<Deployment> DiscoverClusterAsync(RedisNodeClient connection, CancellationToken cancellationToken)
     {
         try
         {
             return ClusterTopologyParser.ParseShards(await connection.ExecuteAsync("CLUSTER", ["SHARDS"], cancellationToken).ConfigureAwait(false));
         }
-        catch (TopologyException ex) when (ex.Reason == TopologyFailure.CommandFailed && ex.Message.Contains("unknown subcommand", StringComparison.OrdinalIgnoreCase))
+        catch (RedisFailureException ex) when (ex.Kind == RedisFailureKind.Refused && ex.Message.Contains("unknown subcommand", StringComparison.OrdinalIgnoreCase))
         {
             // Redis < 7.0.
             string nodes = (await connection.ExecuteAsync("CLUSTER", ["NODES"], cancellationToken).ConfigureAwait(false)).ToString();
@@ -77,28 +80,28 @@ public static class RedisTopology
         }
     }
 
-    private static async Task<Deployment> DiscoverReplicationAsync(NodeConnection seed, IReadOnlyList<(string Host, int Port)> seeds, string? password, CancellationToken cancellationToken)
+    private static async Task<Deployment> DiscoverReplicationAsync(RedisNodeClient seed, IReadOnlyList<(string Host, int Port)> seeds, string? password, CancellationToken cancellationToken)
     {
-        ReplicationInfo info = ReplicationInfo.Parse(await seed.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
+        ReplicationInfo info = ReplicationInfo.From(await seed.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
         (string host, int port) = (seed.Host, seed.Port);
         var visited = new HashSet<string>(StringComparer.Ordinal) { seed.EndPoint };
         for (int hop = 0; info.Role == ReplicationRole.Replica; hop++)
         {
             if (info.MasterHost is null || info.MasterPort is null || hop >= MaxReplicaHops)
             {
-                throw new TopologyException(TopologyFailure.Inconsistent, $"{host}:{port} is a replica without a reachable master chain");
+                throw new RedisFailureException(RedisFailureKind.Inconsistent, $"{host}:{port} is a replica without a reachable master chain");
             }
 
             (host, port) = (info.MasterHost, info.MasterPort.Value);
-            NodeConnection master = await NodeConnection.ConnectAsync(host, port, password, cancellationToken).ConfigureAwait(false);
+            RedisNodeClient master = await RedisNodeClient.ConnectAsync(host, port, password, cancellationToken).ConfigureAwait(false);
             await using (master.ConfigureAwait(false))
             {
                 if (!visited.Add(master.EndPoint))
                 {
-                    throw new TopologyException(TopologyFailure.Inconsistent, $"replication loop through {master.EndPoint}");
+                    throw new RedisFailureException(RedisFailureKind.Inconsistent, $"replication loop through {master.EndPoint}");
                 }
 
-                info = ReplicationInfo.Parse(await master.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
+                info = ReplicationInfo.From(await master.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -124,14 +127,14 @@ public static class RedisTopology
     {
         try
         {
-            NodeConnection node = await NodeConnection.ConnectAsync(host, port, password, cancellationToken).ConfigureAwait(false);
+            RedisNodeClient node = await RedisNodeClient.ConnectAsync(host, port, password, cancellationToken).ConfigureAwait(false);
             await using (node.ConfigureAwait(false))
             {
-                ReplicationInfo info = ReplicationInfo.Parse(await node.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
+                ReplicationInfo info = ReplicationInfo.From(await node.InfoAsync("replication", cancellationToken).ConfigureAwait(false));
                 return info.Role == ReplicationRole.Replica && info.MasterPort == masterPort && info.MasterHost is { } h && SameHost(h, masterHost);
             }
         }
-        catch (TopologyException)
+        catch (RedisFailureException)
         {
             return false;
         }

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using Dcsd.Rdb;
 using Dcsd.Redis.Cluster;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
+using Dcsd.Redis.Snapshot;
 using Dcsd.Redis.Topology;
 using Dcsd.Service.Instances;
 using Dcsd.Service.Jobs;
@@ -24,7 +26,7 @@ internal sealed class BackupRunner(
     IBackupStore store,
     InstanceTopology topology,
     SnapshotSourceSelector sourceSelector,
-    RedisAdmin admin,
+    RedisConnections connections,
     IOptions<DcsdOptions> options,
     TimeProvider time,
     ILogger<BackupRunner> logger)
@@ -52,7 +54,7 @@ internal sealed class BackupRunner(
         catch (Exception ex)
         {
             var (code, reason) = Classify(ex);
-            if (code == JobErrorCodes.ToolFailed && reason.StartsWith("internal error", StringComparison.Ordinal))
+            if (code == JobErrorCodes.ToolFailed && (reason.StartsWith("internal error", StringComparison.Ordinal) || ex is IOException or ClusterSnapshotException { InnerException: IOException }))
             {
                 Log.BackupCrashed(logger, ex, backup.Id);
             }
@@ -115,7 +117,7 @@ internal sealed class BackupRunner(
     private async Task<(BackupManifest Manifest, RdbCensus Census)> SnapshotAsync(BackupRecord backup, InstanceRecord instance, CancellationToken cancellationToken)
     {
         var deployment = await topology.DiscoverAsync(instance, cancellationToken).ConfigureAwait(false);
-        var choices = await sourceSelector.ChooseAsync(instance, deployment, cancellationToken).ConfigureAwait(false);
+        var choices = await sourceSelector.ChooseAsync(deployment, instance.Password, cancellationToken).ConfigureAwait(false);
         bool cluster = deployment.Mode == DeploymentMode.Cluster;
         var expectedBytes = await Task.WhenAll(choices.Select(choice => EstimateRdbBytesAsync(instance, choice.Node, cancellationToken))).ConfigureAwait(false);
         var received = new long[choices.Count];
@@ -221,34 +223,34 @@ internal sealed class BackupRunner(
     /// <summary>The RDB is usually a little smaller than the dataset in memory; good enough to show progress.</summary>
     private async Task<long> EstimateRdbBytesAsync(InstanceRecord instance, NodeInfo node, CancellationToken cancellationToken)
     {
-        string info = await admin.InfoAsync(instance, InstanceTopology.AsRecord(node), "memory", cancellationToken).ConfigureAwait(false);
-        foreach (string line in info.Split('\n'))
-        {
-            if (line.StartsWith("used_memory_dataset:", StringComparison.Ordinal)
-                && long.TryParse(line.AsSpan("used_memory_dataset:".Length).Trim(), CultureInfo.InvariantCulture, out long bytes))
-            {
-                return Math.Max(bytes, 1);
-            }
-        }
-
-        return 1;
+        InfoSection memory = await connections.InfoAsync(node.Host, node.Port, instance.Password, "memory", cancellationToken).ConfigureAwait(false);
+        return Math.Max(memory.GetLong("used_memory_dataset") ?? 1, 1);
     }
 
+    /// <summary>The record's code and message. Messages are the Redis layer's (host:port, the wait) or fixed words: never a path or exception text.</summary>
     private static (string Code, string Reason) Classify(Exception ex) => ex switch
     {
         BackupFailedException failed => (failed.ErrorCode, failed.Message),
-        SnapshotException { Reason: SnapshotFailure.Timeout } snapshot => (JobErrorCodes.Timeout, snapshot.Message),
-        SnapshotException snapshot => (JobErrorCodes.ToolFailed, snapshot.Message),
-        ClusterSnapshotException { InnerException: SnapshotException { Reason: SnapshotFailure.Timeout } } shard => (JobErrorCodes.Timeout, shard.Message),
+        RedisFailureException { Kind: RedisFailureKind.Timeout } timeout => (JobErrorCodes.Timeout, timeout.Message),
+        RedisFailureException redis => (JobErrorCodes.ToolFailed, redis.Message),
+        ClusterSnapshotException { InnerException: RedisFailureException { Kind: RedisFailureKind.Timeout } } shard => (JobErrorCodes.Timeout, shard.Message),
         ClusterSnapshotException { InnerException: RdbFormatException format } shard =>
             (JobErrorCodes.ToolFailed, $"the snapshot of {shard.Shard} is not a valid RDB file: {format.Message}"),
+        ClusterSnapshotException { InnerException: IOException } shard => (JobErrorCodes.ToolFailed, $"the snapshot of {shard.Shard} could not be stored: " + StorageFailure(shard.InnerException!)),
         ClusterSnapshotException shard => (JobErrorCodes.ToolFailed, shard.Message),
-        TopologyException topologyFailure => (JobErrorCodes.ToolFailed, "the instance's nodes could not be read: " + topologyFailure.Message),
         RdbFormatException format => (JobErrorCodes.ToolFailed, "the snapshot is not a valid RDB file: " + format.Message),
         OperationCanceledException => (JobErrorCodes.ToolFailed, "dcsd stopped during the backup"),
-        StackExchange.Redis.RedisException redis => (JobErrorCodes.ToolFailed, "the instance did not answer: " + redis.Message),
-        IOException io => (JobErrorCodes.ToolFailed, "storage error: " + io.Message),
+        IOException io => (JobErrorCodes.ToolFailed, "storage error: " + StorageFailure(io)),
         _ => (JobErrorCodes.ToolFailed, "internal error (" + ex.GetType().Name + "), see the dcsd log"),
+    };
+
+    /// <summary>What went wrong with the store, in words: an IOException's own message names the file's absolute path.</summary>
+    private static string StorageFailure(Exception io) => (io.HResult & 0xFFFF) switch
+    {
+        28 => "no space left on the backup store (the details are in the dcsd log)", // ENOSPC
+        122 => "the backup store's quota is exhausted (the details are in the dcsd log)", // EDQUOT
+        13 or 1 => "the backup store refused the write: permission denied (the details are in the dcsd log)", // EACCES, EPERM
+        _ => "the backup could not be written to the store (the details are in the dcsd log)",
     };
 }
 

@@ -1,3 +1,4 @@
+using Dcsd.Redis.Protocol;
 using Dcsd.Service.Jobs;
 using Dcsd.Service.Http;
 using Dcsd.Service.Http.Backups;
@@ -88,13 +89,13 @@ public static class DcsdHost
         services.AddSingleton<IBackupStore>(sp => new LocalDiskBackupStore(sp.GetRequiredService<IOptions<DcsdOptions>>().Value.BackupDirectory));
 
         services.AddSingleton<LocalInstanceProvider>();
-        services.AddSingleton<RedisAdmin>();
+        services.AddSingleton<Dcsd.Redis.Protocol.RedisConnections>();
         services.AddSingleton<InstanceTopology>();
         services.AddSingleton<InstanceReadiness>();
         services.AddSingleton<InstanceService>();
         services.AddHostedService<InstanceSupervisor>();
 
-        services.AddSingleton<SnapshotSourceSelector>();
+        services.AddSingleton<Dcsd.Redis.Snapshot.SnapshotSourceSelector>();
         services.AddSingleton<JobQueue<BackupRecord>>();
         services.AddSingleton<BackupService>();
         services.AddSingleton<BackupRunner>();

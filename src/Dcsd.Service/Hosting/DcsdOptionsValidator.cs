@@ -23,6 +23,13 @@ internal sealed class DcsdOptionsValidator : IValidateOptions<DcsdOptions>
             options.ClusterWritePause is null || (options.ClusterWritePause > TimeSpan.Zero && options.ClusterWritePause <= MaxClusterWritePause),
             nameof(DcsdOptions.ClusterWritePause),
             "must be positive and at most 10 minutes, or unset");
+        Require(errors, System.Net.IPAddress.TryParse(options.ReplicationListenAddress, out _), nameof(DcsdOptions.ReplicationListenAddress), "must be an IP address (e.g. 127.0.0.1 or 0.0.0.0)");
+        Require(
+            errors,
+            options.ReplicationAdvertiseAddress is null || Uri.CheckHostName(options.ReplicationAdvertiseAddress) != UriHostNameType.Unknown,
+            nameof(DcsdOptions.ReplicationAdvertiseAddress),
+            "must be a host name or IP address, or unset");
+        Require(errors, options.ReplicationLinkTimeout > TimeSpan.Zero, nameof(DcsdOptions.ReplicationLinkTimeout), "must be positive");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

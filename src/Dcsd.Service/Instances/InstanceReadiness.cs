@@ -1,5 +1,5 @@
 using Dcsd.Redis.Cluster;
-using Dcsd.Redis.Replication;
+using Dcsd.Redis.Protocol;
 using Dcsd.Service.Persistence;
 
 namespace Dcsd.Service.Instances;
@@ -8,7 +8,7 @@ namespace Dcsd.Service.Instances;
 /// An instance is ready when every node answers and every standby has finished its sync with the master; a cluster also
 /// when every node says cluster_state:ok and sees every shard.
 /// </summary>
-internal sealed class InstanceReadiness(RedisAdmin admin, TimeProvider time)
+internal sealed class InstanceReadiness(RedisConnections connections, TimeProvider time)
 {
     public async Task WaitUntilReadyAsync(InstanceRecord instance, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -39,7 +39,7 @@ internal sealed class InstanceReadiness(RedisAdmin admin, TimeProvider time)
 
     private async Task<bool> IsInSyncAsync(InstanceRecord instance, NodeRecord replica, CancellationToken cancellationToken)
     {
-        var info = ReplicationInfo.Parse(await admin.InfoAsync(instance, replica, "replication", cancellationToken).ConfigureAwait(false));
+        var info = ReplicationInfo.From(await connections.InfoAsync(replica.Host, replica.Port, instance.Password, "replication", cancellationToken).ConfigureAwait(false));
         return info is { MasterLinkUp: true, MasterSyncInProgress: false };
     }
 }

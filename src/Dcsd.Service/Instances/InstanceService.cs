@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using System.Text.Json;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Topology;
 using Dcsd.Service.Persistence;
 using Microsoft.Extensions.Logging;
@@ -12,7 +14,7 @@ internal sealed class InstanceService(
     DcsdDatabase database,
     LocalInstanceProvider provider,
     InstanceReadiness readiness,
-    RedisAdmin admin,
+    RedisConnections connections,
     TimeProvider time,
     ILogger<InstanceService> logger)
 {
@@ -43,7 +45,7 @@ internal sealed class InstanceService(
 
     public async Task DeleteAsync(InstanceRecord instance, CancellationToken cancellationToken)
     {
-        await admin.ForgetAsync(instance).ConfigureAwait(false);
+        await connections.ForgetAsync(instance.Nodes.Select(node => (node.Host, node.Port)), instance.Password).ConfigureAwait(false);
         await provider.DeleteFilesAsync(instance, cancellationToken).ConfigureAwait(false);
         await instances.DeleteAsync(instance.Id, cancellationToken).ConfigureAwait(false);
     }
@@ -107,7 +109,7 @@ internal sealed class InstanceService(
             {
                 deployment = await RedisTopology.DiscoverAsync(endPoints, password, timeout.Token).ConfigureAwait(false);
             }
-            catch (TopologyException ex)
+            catch (RedisFailureException ex)
             {
                 throw new DcsException(DcsErrors.InvalidParameter("adopt.nodes").WithMessage("The nodes could not be adopted: " + ex.Message));
             }

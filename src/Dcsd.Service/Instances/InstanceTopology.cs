@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Topology;
 using Dcsd.Service.Persistence;
 
@@ -15,8 +16,8 @@ internal sealed class InstanceTopology(InstanceRepository instances)
         var deployment = await RedisTopology.DiscoverAsync(Seeds(instance), instance.Password, cancellationToken).ConfigureAwait(false);
         if ((deployment.Mode == DeploymentMode.Cluster) != (instance.CacheMode == CacheModes.Cluster))
         {
-            throw new TopologyException(
-                TopologyFailure.Inconsistent,
+            throw new RedisFailureException(
+                RedisFailureKind.Inconsistent,
                 $"the nodes now run in {ModeName(deployment.Mode)} mode, the instance was created as {instance.CacheMode}");
         }
 

@@ -154,9 +154,9 @@ internal sealed class LocalInstanceProvider(IOptions<DcsdOptions> options, ILogg
         {
             try
             {
-                await RedisInlineClient.SendAsync(node.Port, instance.Password, ["SHUTDOWN", "NOSAVE"], cancellationToken).ConfigureAwait(false);
+                await RedisInlineClient.ShutdownAsync(node.Port, instance.Password, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+            catch (Dcsd.Redis.Protocol.RedisFailureException)
             {
                 // A server that is going away may drop the connection before it answers.
             }
@@ -179,8 +179,14 @@ internal sealed class LocalInstanceProvider(IOptions<DcsdOptions> options, ILogg
             return false;
         }
 
-        string reply = await RedisInlineClient.SendAsync(node.Port, instance.Password, ["CONFIG", "GET", "dir"], cancellationToken).ConfigureAwait(false);
-        return reply.Contains("\r\n" + node.Directory + "\r\n", StringComparison.Ordinal);
+        try
+        {
+            return await RedisInlineClient.ConfigGetAsync(node.Port, instance.Password, "dir", cancellationToken).ConfigureAwait(false) == node.Directory;
+        }
+        catch (Dcsd.Redis.Protocol.RedisFailureException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dcsd.Redis.Cluster;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Restore;
 using Dcsd.Redis.Topology;
 using Dcsd.Service.Backups;
@@ -10,6 +11,8 @@ using Dcsd.Service.Instances;
 using Dcsd.Service.Jobs;
 using Dcsd.Service.Persistence;
 using Dcsd.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Dcsd.Service.Restores;
 
@@ -28,9 +31,9 @@ internal sealed record BackupLoadPhases(TimeSpan FileCheck, TimeSpan Discovery, 
 /// Puts a backup's data into an instance, replacing what it held: the one operation behind both the DCS restore API and
 /// the backup import (migration task) API. It picks the fastest engine the target can take, checks the key count against the
 /// backup's census and returns only once the target's standbys are back in sync. Failures are <see cref="RestoreFailedException"/>s
-/// (or the engines' own <see cref="RestoreException"/>s) whose message says what went wrong in words.
+/// (or the engines' own <see cref="RedisFailureException"/>s) whose message says what went wrong in words.
 /// </summary>
-internal sealed class BackupLoader(InstanceTopology topology, InstanceReadiness readiness, RedisAdmin admin, IBackupStore store, TimeProvider time)
+internal sealed class BackupLoader(InstanceTopology topology, InstanceReadiness readiness, RedisConnections connections, IBackupStore store, IOptions<DcsdOptions> options, TimeProvider time, ILogger<BackupLoader> logger)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
@@ -127,9 +130,16 @@ internal sealed class BackupLoader(InstanceTopology topology, InstanceReadiness 
             long before = doneBytes;
             var fileProgress = new FractionProgress(fraction => progress.Report((before + (fraction * file.Size)) / totalBytes));
             await using var rdb = await store.OpenReadAsync(backup.FilePrefix + "/" + file.Name, cancellationToken).ConfigureAwait(false);
-            _ = engine == RestoreEngineKind.Replication
-                ? await ReplicationRestore.RunAsync(rdb, file.Size, redisTarget, fileProgress, cancellationToken).ConfigureAwait(false)
+            var result = engine == RestoreEngineKind.Replication
+                ? await ReplicationRestore.RunAsync(rdb, file.Size, redisTarget, options.Value.ReplicationListener(), fileProgress, cancellationToken).ConfigureAwait(false)
                 : await CommandRestore.RunAsync(rdb, redisTarget, new CommandRestoreOptions { FlushTarget = index == 0 }, fileProgress, cancellationToken).ConfigureAwait(false);
+            if (result.FallbackReason is { } fallback)
+            {
+                // The target could not reach dcsd's listener: the data went in through RESTORE commands, and the record says so.
+                Log.RestoreEngineFellBack(logger, target.Id, fallback);
+                engine = result.Engine;
+                await engineChosen(EngineName(engine)).ConfigureAwait(false);
+            }
             doneBytes += file.Size;
         }
 
@@ -180,17 +190,7 @@ internal sealed class BackupLoader(InstanceTopology topology, InstanceReadiness 
         long keys = 0;
         foreach (var shard in deployment.Shards)
         {
-            string info = await admin.InfoAsync(target, InstanceTopology.AsRecord(shard.Master), "keyspace", cancellationToken).ConfigureAwait(false);
-            foreach (string line in info.Split('\n'))
-            {
-                // db0:keys=123,expires=4,avg_ttl=0
-                int start = line.IndexOf(":keys=", StringComparison.Ordinal);
-                if (line.StartsWith("db", StringComparison.Ordinal) && start > 0)
-                {
-                    int end = line.IndexOf(',', start);
-                    keys += long.Parse(line.AsSpan(start + 6, (end < 0 ? line.TrimEnd().Length : end) - start - 6), CultureInfo.InvariantCulture);
-                }
-            }
+            keys += (await connections.InfoAsync(shard.Master.Host, shard.Master.Port, target.Password, "keyspace", cancellationToken).ConfigureAwait(false)).TotalKeys;
         }
 
         return keys;
@@ -222,9 +222,9 @@ internal sealed class BackupLoader(InstanceTopology topology, InstanceReadiness 
     /// <summary>Why a load failed, in words fit for the record; null when the failure is unexpected (a bug: log it).</summary>
     public static string? ReasonOf(Exception ex) => ex switch
     {
-        RestoreFailedException or RestoreException => ex.Message,
-        TopologyException topologyFailure => "the instance's nodes could not be read: " + topologyFailure.Message,
+        RestoreFailedException or RedisFailureException => ex.Message,
         BackupFileNotFoundException => "the backup's file is missing from the store",
+        IOException => "the backup's file could not be read from the store (the details are in the dcsd log)",
         _ => null,
     };
 

@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Restore {RestoreId} failed with an unexpected error")]
     public static partial void RestoreCrashed(ILogger logger, Exception exception, string restoreId);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Restore into instance {InstanceId}: the target could not reach dcsd's replication listener ({Reason}); the data went in through RESTORE commands. Set Dcsd:ReplicationListenAddress/ReplicationAdvertiseAddress to an address the target can reach")]
+    public static partial void RestoreEngineFellBack(ILogger logger, string instanceId, string reason);
 }

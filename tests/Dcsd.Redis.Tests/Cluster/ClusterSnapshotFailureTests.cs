@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Dcsd.Redis.Cluster;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
 using Dcsd.Redis.Topology;
 using Dcsd.Testing;
@@ -62,7 +63,7 @@ public sealed class ClusterSnapshotFailureTests
         Assert.Equal(victim.Port, failure.SourceNode.Port);
         Assert.Contains("shard 1", failure.Message, StringComparison.Ordinal);
         Assert.Contains(victim.EndPoint, failure.Message, StringComparison.Ordinal);
-        Assert.Equal(SnapshotFailure.ConnectionLost, failure.Reason);
+        Assert.Equal(RedisFailureKind.ConnectionLost, failure.Kind);
         Assert.DoesNotContain("pw", failure.ToString().Replace("password", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
 
         // Shard 0 was cancelled rather than left to finish its ~5 s transfer, and every destination was closed.

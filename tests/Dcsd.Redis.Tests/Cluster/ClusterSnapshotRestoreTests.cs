@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Dcsd.Redis.Cluster;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Restore;
 using Dcsd.Redis.Topology;
 using Dcsd.Testing;
@@ -146,8 +147,8 @@ public sealed class ClusterSnapshotRestoreTests(ClusterFixture fixture, Xunit.Ab
 
         await using (var file = File.OpenRead(path))
         {
-            var refused = await Assert.ThrowsAsync<RestoreException>(() => ClusterCommandRestore.RunAsync(file, target.Cluster.Deployment, ClusterFixture.Password, null, null, CancellationToken.None));
-            Assert.Equal(RestoreFailure.Incompatible, refused.Reason);
+            var refused = await Assert.ThrowsAsync<RedisFailureException>(() => ClusterCommandRestore.RunAsync(file, target.Cluster.Deployment, ClusterFixture.Password, null, null, CancellationToken.None));
+            Assert.Equal(RedisFailureKind.Incompatible, refused.Kind);
             Assert.Contains("database(s) 1, 2", refused.Message, StringComparison.Ordinal);
         }
 
@@ -156,7 +157,7 @@ public sealed class ClusterSnapshotRestoreTests(ClusterFixture fixture, Xunit.Ab
         // Databases known from the manifest: refused up front as well, even from a stream that cannot seek.
         await using (var file = new NonSeekableStream(File.OpenRead(path)))
         {
-            var refused = await Assert.ThrowsAsync<RestoreException>(() => ClusterCommandRestore.RunAsync(file, target.Cluster.Deployment, ClusterFixture.Password, new ClusterRestoreOptions { SourceDatabases = [0, 2] }, null, CancellationToken.None));
+            var refused = await Assert.ThrowsAsync<RedisFailureException>(() => ClusterCommandRestore.RunAsync(file, target.Cluster.Deployment, ClusterFixture.Password, new ClusterRestoreOptions { SourceDatabases = [0, 2] }, null, CancellationToken.None));
             Assert.Contains("database(s) 2", refused.Message, StringComparison.Ordinal);
         }
 
@@ -165,8 +166,8 @@ public sealed class ClusterSnapshotRestoreTests(ClusterFixture fixture, Xunit.Ab
         // Nothing known and no way to scan first: refused when the first key outside db 0 comes (the cluster was flushed by then).
         await using (var file = new NonSeekableStream(File.OpenRead(path)))
         {
-            var refused = await Assert.ThrowsAsync<RestoreException>(() => ClusterCommandRestore.RunAsync(file, target.Cluster.Deployment, ClusterFixture.Password, null, null, CancellationToken.None));
-            Assert.Equal(RestoreFailure.Incompatible, refused.Reason);
+            var refused = await Assert.ThrowsAsync<RedisFailureException>(() => ClusterCommandRestore.RunAsync(file, target.Cluster.Deployment, ClusterFixture.Password, null, null, CancellationToken.None));
+            Assert.Equal(RedisFailureKind.Incompatible, refused.Kind);
             Assert.Contains("database(s) 1;", refused.Message, StringComparison.Ordinal);
         }
 

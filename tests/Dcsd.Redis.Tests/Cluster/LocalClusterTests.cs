@@ -1,4 +1,5 @@
 using Dcsd.Redis.Cluster;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Restore;
 using Dcsd.Redis.Topology;
 using Dcsd.Testing;
@@ -39,13 +40,13 @@ public sealed class LocalClusterTests
             }
 
             // Restoring needs a cluster target with the right password.
-            var wrongPassword = await Assert.ThrowsAsync<RestoreException>(() => ClusterCommandRestore.RunAsync(Stream.Null, after, "nope", null, null, CancellationToken.None));
-            Assert.Equal(RestoreFailure.AuthenticationFailed, wrongPassword.Reason);
+            var wrongPassword = await Assert.ThrowsAsync<RedisFailureException>(() => ClusterCommandRestore.RunAsync(Stream.Null, after, "nope", null, null, CancellationToken.None));
+            Assert.Equal(RedisFailureKind.AuthenticationFailed, wrongPassword.Kind);
             Assert.DoesNotContain("nope", wrongPassword.Message, StringComparison.Ordinal);
             var standalone = after with { Mode = DeploymentMode.MasterStandby };
-            Assert.Equal(RestoreFailure.Incompatible, (await Assert.ThrowsAsync<RestoreException>(() => ClusterCommandRestore.RunAsync(Stream.Null, standalone, "pw", null, null, CancellationToken.None))).Reason);
+            Assert.Equal(RedisFailureKind.Incompatible, (await Assert.ThrowsAsync<RedisFailureException>(() => ClusterCommandRestore.RunAsync(Stream.Null, standalone, "pw", null, null, CancellationToken.None))).Kind);
             var partial = after with { Shards = after.Shards.Take(1).ToList() };
-            var uncovered = await Assert.ThrowsAsync<RestoreException>(() => ClusterCommandRestore.RunAsync(Stream.Null, partial, "pw", null, null, CancellationToken.None));
+            var uncovered = await Assert.ThrowsAsync<RedisFailureException>(() => ClusterCommandRestore.RunAsync(Stream.Null, partial, "pw", null, null, CancellationToken.None));
             Assert.Contains("owns slot 8192", uncovered.Message, StringComparison.Ordinal);
         }
     }

@@ -1,3 +1,4 @@
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
 
 namespace Dcsd.Redis.Tests.Replication;
@@ -41,8 +42,8 @@ public sealed class RdbStreamVerifierTests
             corrupt[i] ^= 0x01;
             var verifier = new RdbStreamVerifier();
             verifier.Append(corrupt);
-            var error = Assert.Throws<SnapshotException>(() => verifier.Complete());
-            Assert.Equal(SnapshotFailure.Corrupt, error.Reason);
+            var error = Assert.Throws<RedisFailureException>(() => verifier.Complete());
+            Assert.Equal(RedisFailureKind.Corrupt, error.Kind);
         }
     }
 
@@ -54,7 +55,7 @@ public sealed class RdbStreamVerifierTests
         {
             var verifier = new RdbStreamVerifier();
             verifier.Append(rdb.AsSpan(0, length));
-            Assert.Equal(SnapshotFailure.Corrupt, Assert.Throws<SnapshotException>(() => verifier.Complete()).Reason);
+            Assert.Equal(RedisFailureKind.Corrupt, Assert.Throws<RedisFailureException>(() => verifier.Complete()).Kind);
         }
     }
 
@@ -65,7 +66,7 @@ public sealed class RdbStreamVerifierTests
     public void A_bad_header_is_corrupt_as_soon_as_it_arrives(string header)
     {
         var verifier = new RdbStreamVerifier();
-        var error = Assert.Throws<SnapshotException>(() => verifier.Append(System.Text.Encoding.ASCII.GetBytes(header)));
-        Assert.Equal(SnapshotFailure.Corrupt, error.Reason);
+        var error = Assert.Throws<RedisFailureException>(() => verifier.Append(System.Text.Encoding.ASCII.GetBytes(header)));
+        Assert.Equal(RedisFailureKind.Corrupt, error.Kind);
     }
 }

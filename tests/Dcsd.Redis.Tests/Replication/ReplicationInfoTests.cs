@@ -1,3 +1,4 @@
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
 using Dcsd.Testing;
 
@@ -59,7 +60,7 @@ public sealed class ReplicationInfoTests
     [Fact]
     public void Rejects_text_without_a_role()
     {
-        Assert.Throws<FormatException>(() => ReplicationInfo.Parse("# Server\r\nredis_version:7.0.15\r\n"));
+        Assert.Throws<RedisFailureException>(() => ReplicationInfo.Parse("# Server\r\nredis_version:7.0.15\r\n"));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
 using Dcsd.Testing;
 
@@ -106,7 +107,7 @@ public sealed class SnapshotFailureTests
 
         var error = await FetchFailsAsync(Source(fake.Port));
 
-        Assert.Equal(SnapshotFailure.ConnectionLost, error.Reason);
+        Assert.Equal(RedisFailureKind.ConnectionLost, error.Kind);
         Assert.Contains($"after {rdb.Length} of {rdb.Length + 100}", error.Message, StringComparison.Ordinal);
     }
 
@@ -123,7 +124,7 @@ public sealed class SnapshotFailureTests
 
         var error = await FetchFailsAsync(Source(fake.Port));
 
-        Assert.Equal(SnapshotFailure.ConnectionLost, error.Reason);
+        Assert.Equal(RedisFailureKind.ConnectionLost, error.Kind);
     }
 
     [Fact]
@@ -140,7 +141,7 @@ public sealed class SnapshotFailureTests
 
         var error = await FetchFailsAsync(Source(fake.Port));
 
-        Assert.Equal(SnapshotFailure.Corrupt, error.Reason);
+        Assert.Equal(RedisFailureKind.Corrupt, error.Kind);
         Assert.Contains("CRC64 mismatch", error.Message, StringComparison.Ordinal);
     }
 
@@ -157,7 +158,7 @@ public sealed class SnapshotFailureTests
 
         var error = await FetchFailsAsync(Source(fake.Port));
 
-        Assert.Equal(SnapshotFailure.Corrupt, error.Reason);
+        Assert.Equal(RedisFailureKind.Corrupt, error.Kind);
     }
 
     [Fact]
@@ -172,7 +173,7 @@ public sealed class SnapshotFailureTests
 
         var error = await FetchFailsAsync(Source(fake.Port, idle: TimeSpan.FromMilliseconds(500)));
 
-        Assert.Equal(SnapshotFailure.Timeout, error.Reason);
+        Assert.Equal(RedisFailureKind.Timeout, error.Kind);
         Assert.InRange(stopwatch.Elapsed, TimeSpan.FromMilliseconds(450), TimeSpan.FromSeconds(5));
     }
 
@@ -194,7 +195,7 @@ public sealed class SnapshotFailureTests
         // (the margin keeps a loaded CI machine from stretching a gap past it).
         var error = await FetchFailsAsync(Source(fake.Port, idle: TimeSpan.FromMilliseconds(1500), total: TimeSpan.FromSeconds(3)));
 
-        Assert.Equal(SnapshotFailure.Timeout, error.Reason);
+        Assert.Equal(RedisFailureKind.Timeout, error.Kind);
         Assert.Contains("did not finish within", error.Message, StringComparison.Ordinal);
         Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(10));
     }
@@ -228,14 +229,14 @@ public sealed class SnapshotFailureTests
 
         var error = await FetchFailsAsync(Source(port));
 
-        Assert.Equal(SnapshotFailure.Unreachable, error.Reason);
+        Assert.Equal(RedisFailureKind.Unreachable, error.Kind);
         Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
         Assert.IsType<SocketException>(error.InnerException);
     }
 
-    private static async Task<SnapshotException> FetchFailsAsync(SnapshotSource source)
+    private static async Task<RedisFailureException> FetchFailsAsync(SnapshotSource source)
     {
         using var temp = new TempDirectory();
-        return await Assert.ThrowsAsync<SnapshotException>(() => SnapshotFiles.FetchToFileAsync(source, temp.Combine("x.rdb")));
+        return await Assert.ThrowsAsync<RedisFailureException>(() => SnapshotFiles.FetchToFileAsync(source, temp.Combine("x.rdb")));
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Replication;
 using Dcsd.Testing;
 
@@ -88,10 +89,10 @@ public sealed class SnapshotFetchTests
         await WaitUntilAsync(async () => !ReplicationInfo.Parse((await replica.Admin.InfoRawAsync("replication"))!).MasterLinkUp);
         using var temp = new TempDirectory();
 
-        var error = await Assert.ThrowsAsync<SnapshotException>(
+        var error = await Assert.ThrowsAsync<RedisFailureException>(
             () => SnapshotFiles.FetchToFileAsync(SnapshotFiles.SourceFor(replica), temp.Combine("x.rdb")));
 
-        Assert.Equal(SnapshotFailure.Refused, error.Reason);
+        Assert.Equal(RedisFailureKind.Refused, error.Kind);
         Assert.Contains("NOMASTERLINK", error.Message, StringComparison.Ordinal);
     }
 
@@ -101,10 +102,10 @@ public sealed class SnapshotFetchTests
         await using var master = await TestRedis.StartAsync("right-password");
         using var temp = new TempDirectory();
 
-        var error = await Assert.ThrowsAsync<SnapshotException>(
+        var error = await Assert.ThrowsAsync<RedisFailureException>(
             () => SnapshotFiles.FetchToFileAsync(SnapshotFiles.SourceFor(master, password: "wrong-password"), temp.Combine("x.rdb")));
 
-        Assert.Equal(SnapshotFailure.AuthenticationFailed, error.Reason);
+        Assert.Equal(RedisFailureKind.AuthenticationFailed, error.Kind);
         Assert.DoesNotContain("wrong-password", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("right-password", error.ToString(), StringComparison.Ordinal);
     }
@@ -116,10 +117,10 @@ public sealed class SnapshotFetchTests
         using var temp = new TempDirectory();
         var source = new SnapshotSource { Host = "127.0.0.1", Port = master.Port };
 
-        var error = await Assert.ThrowsAsync<SnapshotException>(
+        var error = await Assert.ThrowsAsync<RedisFailureException>(
             () => SnapshotFiles.FetchToFileAsync(source, temp.Combine("x.rdb")));
 
-        Assert.Equal(SnapshotFailure.Refused, error.Reason);
+        Assert.Equal(RedisFailureKind.Refused, error.Kind);
         Assert.Contains("NOAUTH", error.Message, StringComparison.Ordinal);
     }
 
@@ -137,8 +138,8 @@ public sealed class SnapshotFetchTests
         long killed = (long)await master.Admin.ExecuteAsync("CLIENT", "KILL", "TYPE", "replica");
 
         Assert.Equal(1, killed);
-        var error = await Assert.ThrowsAsync<SnapshotException>(() => fetch);
-        Assert.Equal(SnapshotFailure.ConnectionLost, error.Reason);
+        var error = await Assert.ThrowsAsync<RedisFailureException>(() => fetch);
+        Assert.Equal(RedisFailureKind.ConnectionLost, error.Kind);
     }
 
     [Fact]

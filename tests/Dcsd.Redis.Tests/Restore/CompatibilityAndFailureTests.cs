@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Restore;
 using Dcsd.Testing;
 
@@ -21,10 +22,11 @@ public sealed class CompatibilityAndFailureTests
         await using var target = await TestRedis.StartAsync();
         await using var file = new BreaksOffStream(File.OpenRead(directory.Combine("dump.rdb")));
 
-        var error = await Assert.ThrowsAsync<RestoreException>(() => ReplicationRestore.RunAsync(file, file.Length, RoundTripTests.Target(target), null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RedisFailureException>(() => ReplicationRestore.RunAsync(file, file.Length, RoundTripTests.Target(target), null, CancellationToken.None));
 
-        Assert.Equal(RestoreFailure.FileUnreadable, error.Reason);
-        Assert.Contains("the read broke off", error.Message, StringComparison.Ordinal);
+        Assert.Equal(RedisFailureKind.FileUnreadable, error.Kind);
+        Assert.StartsWith("reading the backup file failed", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("the read broke off", error.Message, StringComparison.Ordinal); // exception text stays in the log, out of the record
         Assert.True(await target.Server.PingAsync());
         Assert.Contains("role:master", await target.Admin.InfoRawAsync("replication"), StringComparison.Ordinal);
         Assert.Equal("disabled", (await target.Admin.ConfigGetAsync("repl-diskless-load")).Single().Value);
@@ -103,8 +105,8 @@ public sealed class CompatibilityAndFailureTests
         // The replication engine cannot serve an RDB 11 file to a Redis that loads RDB 10 at most.
         await using (var file = File.OpenRead(path))
         {
-            var error = await Assert.ThrowsAsync<RestoreException>(() => ReplicationRestore.RunAsync(file, file.Length, RoundTripTests.Target(target), null, CancellationToken.None));
-            Assert.Equal(RestoreFailure.Incompatible, error.Reason);
+            var error = await Assert.ThrowsAsync<RedisFailureException>(() => ReplicationRestore.RunAsync(file, file.Length, RoundTripTests.Target(target), null, CancellationToken.None));
+            Assert.Equal(RedisFailureKind.Incompatible, error.Kind);
         }
 
         Assert.Equal(RestoreEngineKind.RestoreCommands, await RestoreEngineSelector.ChooseAsync(RoundTripTests.Target(target), 11, CancellationToken.None));
@@ -119,10 +121,10 @@ public sealed class CompatibilityAndFailureTests
         await using var target = await TestRedis.StartAsync();
 
         await using var file = File.OpenRead(path);
-        var error = await Assert.ThrowsAsync<RestoreException>(() => CommandRestore.RunAsync(file, RoundTripTests.Target(target), null, null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<RedisFailureException>(() => CommandRestore.RunAsync(file, RoundTripTests.Target(target), null, null, CancellationToken.None));
 
         // Redis 7.0 has neither the listpack-ex type nor HPEXPIREAT: the native fallback is refused, naming the key.
-        Assert.Equal(RestoreFailure.TargetRejected, error.Reason);
+        Assert.Equal(RedisFailureKind.Refused, error.Kind);
         Assert.Contains("HPEXPIREAT of key 'hfe-hash' (db 0)", error.Message, StringComparison.Ordinal);
         Assert.Contains("unknown command", error.Message, StringComparison.Ordinal);
     }
@@ -134,12 +136,12 @@ public sealed class CompatibilityAndFailureTests
         var target = new RestoreTarget { Host = "127.0.0.1", Port = port, Password = "secret-never-shown" };
         using var rdb = new MemoryStream("REDIS0010\xff"u8.ToArray());
 
-        var restore = await Assert.ThrowsAsync<RestoreException>(() => CommandRestore.RunAsync(rdb, target, null, null, CancellationToken.None));
-        var replication = await Assert.ThrowsAsync<RestoreException>(() => ReplicationRestore.RunAsync(new MemoryStream(new byte[20]), 20, target, null, CancellationToken.None));
-        var selector = await Assert.ThrowsAsync<RestoreException>(() => RestoreEngineSelector.ChooseAsync(target, 10, CancellationToken.None));
+        var restore = await Assert.ThrowsAsync<RedisFailureException>(() => CommandRestore.RunAsync(rdb, target, null, null, CancellationToken.None));
+        var replication = await Assert.ThrowsAsync<RedisFailureException>(() => ReplicationRestore.RunAsync(new MemoryStream(new byte[20]), 20, target, null, CancellationToken.None));
+        var selector = await Assert.ThrowsAsync<RedisFailureException>(() => RestoreEngineSelector.ChooseAsync(target, 10, CancellationToken.None));
 
-        Assert.All([restore, selector], e => Assert.Equal(RestoreFailure.Unreachable, e.Reason));
-        Assert.Equal(RestoreFailure.CorruptFile, replication.Reason); // a file that is not an RDB is refused before connecting
+        Assert.All([restore, selector], e => Assert.Equal(RedisFailureKind.Unreachable, e.Kind));
+        Assert.Equal(RedisFailureKind.Corrupt, replication.Kind); // a file that is not an RDB is refused before connecting
         Assert.All([restore, replication, selector], e => Assert.DoesNotContain("secret-never-shown", e.ToString(), StringComparison.Ordinal));
     }
 
@@ -151,11 +153,11 @@ public sealed class CompatibilityAndFailureTests
         var none = new RestoreTarget { Host = "127.0.0.1", Port = target.Port };
         byte[] rdb = await MinimalRdbAsync();
 
-        var restore = await Assert.ThrowsAsync<RestoreException>(() => CommandRestore.RunAsync(new MemoryStream(rdb), wrong, null, null, CancellationToken.None));
-        var replication = await Assert.ThrowsAsync<RestoreException>(() => ReplicationRestore.RunAsync(new MemoryStream(rdb), rdb.Length, wrong, null, CancellationToken.None));
-        var withoutPassword = await Assert.ThrowsAsync<RestoreException>(() => CommandRestore.RunAsync(new MemoryStream(rdb), none, null, null, CancellationToken.None));
+        var restore = await Assert.ThrowsAsync<RedisFailureException>(() => CommandRestore.RunAsync(new MemoryStream(rdb), wrong, null, null, CancellationToken.None));
+        var replication = await Assert.ThrowsAsync<RedisFailureException>(() => ReplicationRestore.RunAsync(new MemoryStream(rdb), rdb.Length, wrong, null, CancellationToken.None));
+        var withoutPassword = await Assert.ThrowsAsync<RedisFailureException>(() => CommandRestore.RunAsync(new MemoryStream(rdb), none, null, null, CancellationToken.None));
 
-        Assert.All([restore, replication, withoutPassword], e => Assert.Equal(RestoreFailure.AuthenticationFailed, e.Reason));
+        Assert.All([restore, replication, withoutPassword], e => Assert.Equal(RedisFailureKind.AuthenticationFailed, e.Kind));
         Assert.All([restore, replication], e => Assert.DoesNotContain("wrong-password", e.ToString(), StringComparison.Ordinal));
     }
 
@@ -175,10 +177,10 @@ public sealed class CompatibilityAndFailureTests
         var target = new RestoreTarget { Host = "127.0.0.1", Port = ((IPEndPoint)silent.LocalEndpoint).Port, IdleTimeout = TimeSpan.FromSeconds(1) };
         byte[] rdb = await MinimalRdbAsync();
 
-        var restore = await Assert.ThrowsAsync<RestoreException>(() => CommandRestore.RunAsync(new MemoryStream(rdb), target, null, null, CancellationToken.None));
-        var replication = await Assert.ThrowsAsync<RestoreException>(() => ReplicationRestore.RunAsync(new MemoryStream(rdb), rdb.Length, target, null, CancellationToken.None));
+        var restore = await Assert.ThrowsAsync<RedisFailureException>(() => CommandRestore.RunAsync(new MemoryStream(rdb), target, null, null, CancellationToken.None));
+        var replication = await Assert.ThrowsAsync<RedisFailureException>(() => ReplicationRestore.RunAsync(new MemoryStream(rdb), rdb.Length, target, null, CancellationToken.None));
 
-        Assert.All([restore, replication], e => Assert.Equal(RestoreFailure.Timeout, e.Reason));
+        Assert.All([restore, replication], e => Assert.Equal(RedisFailureKind.Timeout, e.Kind));
         accepted.ForEach(s => s.Dispose());
     }
 

@@ -1,3 +1,4 @@
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Restore;
 using Dcsd.Testing;
 
@@ -52,7 +53,7 @@ public sealed class RoundTripTests : IClassFixture<RestoreSourceFixture>
         // (which 7.0 accepts, as 6.x would) and render listpack-era types (RDB 10) as native commands.
         await using var target = await TestRedis.StartAsync();
         await RestoreAssertions.WriteStaleContentAsync(target);
-        using var connection = await TargetConnection.ConnectAsync(Target(target), CancellationToken.None);
+        using var connection = await RedisNodeClient.ConnectAsync(Target(target).Address, CancellationToken.None);
         using var pipeline = new TargetPipeline(connection, 1 << 20, 64 * 1024, CancellationToken.None);
         using var writer = new RdbRestoreWriter(pipeline, new RestoreCapabilities(RdbVersion: 9, SupportsFunctions: true), new CommandRestoreOptions());
 

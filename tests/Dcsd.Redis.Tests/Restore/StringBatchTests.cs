@@ -1,4 +1,5 @@
 using Dcsd.Rdb;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Restore;
 using Dcsd.Testing;
 using StackExchange.Redis;
@@ -138,7 +139,7 @@ public sealed class StringBatchTests
 
     private static async Task<RestoreWriteSummary> RestoreAsync(string rdb, TestRedis target, CommandRestoreOptions options, Func<int, int?>? mapDatabase)
     {
-        using var connection = await TargetConnection.ConnectAsync(RoundTripTests.Target(target), CancellationToken.None);
+        using var connection = await RedisNodeClient.ConnectAsync(RoundTripTests.Target(target).Address, CancellationToken.None);
         using var pipeline = new TargetPipeline(connection, 1 << 20, 64 * 1024, CancellationToken.None);
         using var writer = new RdbRestoreWriter(pipeline, new RestoreCapabilities(RdbVersion: 10, SupportsFunctions: true), options, mapDatabase: mapDatabase);
         await using var file = File.OpenRead(rdb);

@@ -1,4 +1,5 @@
 using Dcsd.Redis.Cluster;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Topology;
 using Dcsd.Testing;
 
@@ -39,11 +40,11 @@ public sealed class DiscoveryTests
         // A seed that is down is skipped; a wrong password is a typed authentication failure.
         Deployment viaSecondSeed = await RedisTopology.DiscoverAsync([("127.0.0.1", 1), cluster.Cluster.EndPoints[3]], "cluster-pw", CancellationToken.None);
         Assert.Equal(3, viaSecondSeed.Shards.Count);
-        var wrong = await Assert.ThrowsAsync<TopologyException>(() => RedisTopology.DiscoverAsync([cluster.Cluster.EndPoints[0]], "wrong-pw", CancellationToken.None));
-        Assert.Equal(TopologyFailure.AuthenticationFailed, wrong.Reason);
+        var wrong = await Assert.ThrowsAsync<RedisFailureException>(() => RedisTopology.DiscoverAsync([cluster.Cluster.EndPoints[0]], "wrong-pw", CancellationToken.None));
+        Assert.Equal(RedisFailureKind.AuthenticationFailed, wrong.Kind);
         Assert.DoesNotContain("wrong-pw", wrong.ToString(), StringComparison.Ordinal);
-        var none = await Assert.ThrowsAsync<TopologyException>(() => RedisTopology.DiscoverAsync([cluster.Cluster.EndPoints[0]], null, CancellationToken.None));
-        Assert.Equal(TopologyFailure.AuthenticationFailed, none.Reason);
+        var none = await Assert.ThrowsAsync<RedisFailureException>(() => RedisTopology.DiscoverAsync([cluster.Cluster.EndPoints[0]], null, CancellationToken.None));
+        Assert.Equal(RedisFailureKind.AuthenticationFailed, none.Kind);
     }
 
     private static int ClusterSlotCount(Deployment deployment) => deployment.Shards.Sum(shard => shard.SlotCount);
@@ -55,7 +56,8 @@ public sealed class DiscoveryTests
         var server = cluster.Connection.GetServer(cluster.Cluster.EndPoints[0].Host, cluster.Cluster.EndPoints[0].Port);
         string nodes = (await server.ExecuteAsync("CLUSTER", "NODES")).ToString();
         Deployment fromNodes = ClusterTopologyParser.ParseNodes(nodes);
-        Deployment fromShards = ClusterTopologyParser.ParseShards(await server.ExecuteAsync("CLUSTER", "SHARDS"));
+        await using var client = await RedisNodeClient.ConnectAsync(cluster.Cluster.EndPoints[0].Host, cluster.Cluster.EndPoints[0].Port, cluster.Password, CancellationToken.None);
+        Deployment fromShards = ClusterTopologyParser.ParseShards(await client.ExecuteAsync("CLUSTER", ["SHARDS"], CancellationToken.None));
         Assert.Equal(fromShards.Shards.Count, fromNodes.Shards.Count);
         for (int i = 0; i < fromShards.Shards.Count; i++)
         {
@@ -120,7 +122,7 @@ public sealed class DiscoveryTests
         Assert.Empty(single.Shards[0].Replicas);
         Assert.Equal(alone.Port, Assert.Single(single.ChooseSnapshotSources()).Node.Port);
 
-        var unreachable = await Assert.ThrowsAsync<TopologyException>(() => RedisTopology.DiscoverAsync([("127.0.0.1", 1)], null, CancellationToken.None));
-        Assert.Equal(TopologyFailure.Unreachable, unreachable.Reason);
+        var unreachable = await Assert.ThrowsAsync<RedisFailureException>(() => RedisTopology.DiscoverAsync([("127.0.0.1", 1)], null, CancellationToken.None));
+        Assert.Equal(RedisFailureKind.Unreachable, unreachable.Kind);
     }
 }

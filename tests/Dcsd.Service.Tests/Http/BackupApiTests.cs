@@ -125,7 +125,7 @@ public sealed class BackupApiTests : IAsyncLifetime
         }
 
         // The standby is the source while it is in sync; take it down the hard way.
-        await Dcsd.Redis.Processes.RedisInlineClient.SendAsync(standbyPort, Password, ["SHUTDOWN", "NOSAVE"]).ContinueWith(_ => { });
+        await Dcsd.Redis.Processes.RedisInlineClient.ShutdownAsync(standbyPort, Password).ContinueWith(_ => { });
         var record = await _dcsd.WaitBackupAsync(id, backupId);
         string folder = Path.Combine(_dcsd.DataDirectory, "backups", P, id, backupId);
         if ((string)record["status"]! == "failed")

@@ -1,3 +1,4 @@
+using Dcsd.Redis.Protocol;
 using Dcsd.Service.Security;
 using Dcsd.Service.Instances;
 using Dcsd.Service.Persistence;
@@ -32,7 +33,7 @@ internal static class InstanceEndpoints
         {
             nodes = instance.Nodes.Count == 0 ? [] : LogicalNodeView.From(instance, await topology.DiscoverAsync(instance, cancellationToken).ConfigureAwait(false));
         }
-        catch (Dcsd.Redis.Topology.TopologyException)
+        catch (Dcsd.Redis.Protocol.RedisFailureException)
         {
             nodes = LogicalNodeView.FromRecords(instance);
         }

@@ -2,13 +2,13 @@ using System.IO.Pipelines;
 using Dcsd.Rdb;
 using Dcsd.Redis.Replication;
 
-namespace Dcsd.Service.Backups;
+namespace Dcsd.Redis.Snapshot;
 
 /// <summary>
 /// Takes a snapshot over the replication protocol into <c>destination</c> while the RDB engine parses the same bytes
 /// on another core: the result is both a file and the proof that it is a complete, checksummed RDB.
 /// </summary>
-internal static class VerifiedSnapshot
+public static class VerifiedSnapshot
 {
     // Bounds how far the transfer may run ahead of the parser; the parser is much faster than any transfer.
     private const long PipeBufferBytes = 64L << 20;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Dcsd.Service.Backups;
+namespace Dcsd.Redis.Snapshot;
 
 /// <summary>
 /// Lowers the scheduling priority of the calling thread (Linux nice, per thread). The backup's parse runs this way so that on

@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 
-namespace Dcsd.Service.Backups;
+namespace Dcsd.Redis.Snapshot;
 
 /// <summary>
 /// A write-only stream that writes every block to the backup file and to a pipe read by the verifier, so the file is

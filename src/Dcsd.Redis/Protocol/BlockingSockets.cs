@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Dcsd.Redis.Net;
+namespace Dcsd.Redis.Protocol;
 
 /// <summary>
 /// Blocking TCP sockets for connections that are read and written from threads of their own (the replication client,

@@ -2,13 +2,13 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 
-namespace Dcsd.Redis.Restore;
+namespace Dcsd.Redis.Protocol;
 
 /// <summary>
-/// Encodes commands as RESP arrays of bulk strings into one pooled, growing buffer. The owner drains it to a stream
+/// The one RESP writer. Encodes commands as RESP arrays of bulk strings into one pooled, growing buffer. The owner drains it to a stream
 /// whenever <see cref="Length"/> passes its flush size, so the buffer stays around flush size + one command.
 /// </summary>
-internal sealed class RespCommandBuffer : IDisposable
+internal sealed class RespWriter : IDisposable
 {
     // "$" + 20 digits + CRLF: the longest header of a bulk string or array.
     private const int MaxHeaderLength = 24;
@@ -19,7 +19,7 @@ internal sealed class RespCommandBuffer : IDisposable
     private byte[] _buffer;
     private int _length;
 
-    public RespCommandBuffer(int initialSize = 256 * 1024)
+    public RespWriter(int initialSize = 256 * 1024)
     {
         _initialSize = initialSize;
         _buffer = ArrayPool<byte>.Shared.Rent(initialSize);
@@ -89,6 +89,38 @@ internal sealed class RespCommandBuffer : IDisposable
         {
             Bulk(arguments[i]);
         }
+    }
+
+    /// <summary>A command given as text arguments (control-plane commands; the data plane encodes bytes in place).</summary>
+    public void Command(IReadOnlyList<string> arguments)
+    {
+        BeginCommand(arguments.Count);
+        foreach (string argument in arguments)
+        {
+            Encoding.UTF8.GetBytes(argument, ReserveBulk(Encoding.UTF8.GetByteCount(argument)));
+        }
+    }
+
+    /// <summary>A server's simple-string reply: "+OK", "+PONG", "+FULLRESYNC id offset".</summary>
+    public void SimpleString(string text) => Line((byte)'+', text);
+
+    /// <summary>A server's error reply; <paramref name="text"/> starts with its code (ERR, NOAUTH, WRONGPASS).</summary>
+    public void Error(string text) => Line((byte)'-', text);
+
+    /// <summary>The header of a bulk string whose bytes the caller then streams itself (an RDB sent to a replica).</summary>
+    public void BulkHeader(long length)
+    {
+        Ensure(MaxHeaderLength);
+        WriteHeader((byte)'$', length);
+    }
+
+    private void Line(byte prefix, string text)
+    {
+        Ensure(text.Length + 3);
+        _buffer[_length++] = prefix;
+        _length += Encoding.ASCII.GetBytes(text, _buffer.AsSpan(_length));
+        _buffer[_length++] = (byte)'\r';
+        _buffer[_length++] = (byte)'\n';
     }
 
     /// <summary>"*N\r\n" or "$N\r\n"; the caller has ensured room for it.</summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
-
-namespace Dcsd.Redis.Replication;
+namespace Dcsd.Redis.Protocol;
 
 public enum ReplicationRole
 {
@@ -59,51 +57,30 @@ public sealed record ReplicationInfo
     }
 
     /// <summary>Parses the text of <c>INFO replication</c> (or a full INFO; other sections are ignored).</summary>
-    public static ReplicationInfo Parse(string info)
+    public static ReplicationInfo Parse(string info) => From(InfoSection.Parse(info));
+
+    public static ReplicationInfo From(InfoSection info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        var replicas = new List<ConnectedReplica>();
-        foreach (string rawLine in info.Split('\n'))
-        {
-            string line = rawLine.TrimEnd('\r');
-            int colon = line.IndexOf(':', StringComparison.Ordinal);
-            if (line.Length == 0 || line[0] == '#' || colon <= 0)
-            {
-                continue;
-            }
-
-            string key = line[..colon];
-            string value = line[(colon + 1)..];
-            if (IsReplicaLine(key, value))
-            {
-                replicas.Add(ParseReplica(value));
-            }
-            else
-            {
-                fields[key] = value;
-            }
-        }
-
-        ReplicationRole role = fields.GetValueOrDefault("role") switch
+        ReplicationRole role = info.Get("role") switch
         {
             "master" => ReplicationRole.Master,
             "slave" or "replica" => ReplicationRole.Replica,
-            var other => throw new FormatException($"INFO replication has role '{other}'; expected master or slave"),
+            var other => throw new RedisFailureException(RedisFailureKind.ProtocolViolation, $"INFO replication has role '{other}'; expected master or slave"),
         };
 
         return new ReplicationInfo
         {
             Role = role,
-            ReplicationId = fields.GetValueOrDefault("master_replid"),
-            MasterReplicationOffset = Long(fields, "master_repl_offset"),
-            MasterHost = fields.GetValueOrDefault("master_host"),
-            MasterPort = (int?)Long(fields, "master_port"),
-            MasterLinkUp = fields.GetValueOrDefault("master_link_status") == "up",
-            MasterSyncInProgress = fields.GetValueOrDefault("master_sync_in_progress") == "1",
-            ReplicaOffset = Long(fields, "slave_repl_offset"),
-            ConnectedReplicaCount = (int)(Long(fields, "connected_slaves") ?? 0),
-            ConnectedReplicas = replicas,
+            ReplicationId = info.Get("master_replid"),
+            MasterReplicationOffset = info.GetLong("master_repl_offset"),
+            MasterHost = info.Get("master_host"),
+            MasterPort = (int?)info.GetLong("master_port"),
+            MasterLinkUp = info.Get("master_link_status") == "up",
+            MasterSyncInProgress = info.IsSet("master_sync_in_progress"),
+            ReplicaOffset = info.GetLong("slave_repl_offset"),
+            ConnectedReplicaCount = (int)(info.GetLong("connected_slaves") ?? 0),
+            ConnectedReplicas = [.. info.Fields.Where(field => IsReplicaLine(field.Key, field.Value)).OrderBy(field => int.Parse(field.Key.AsSpan("slave".Length), System.Globalization.CultureInfo.InvariantCulture)).Select(field => ParseReplica(field.Value))],
         };
     }
 
@@ -111,31 +88,13 @@ public sealed record ReplicationInfo
     private static bool IsReplicaLine(string key, string value) =>
         key.Length > "slave".Length
         && key.StartsWith("slave", StringComparison.Ordinal)
-        && key.AsSpan("slave".Length).ContainsAnyExceptInRange('0', '9') == false
+        && !key.AsSpan("slave".Length).ContainsAnyExceptInRange('0', '9')
         && value.Contains('=', StringComparison.Ordinal);
 
-    private static ConnectedReplica ParseReplica(string value)
-    {
-        var parts = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string pair in value.Split(','))
-        {
-            int equals = pair.IndexOf('=', StringComparison.Ordinal);
-            if (equals > 0)
-            {
-                parts[pair[..equals]] = pair[(equals + 1)..];
-            }
-        }
-
-        return new ConnectedReplica(
-            parts.GetValueOrDefault("ip") ?? string.Empty,
-            (int)(Long(parts, "port") ?? 0),
-            parts.GetValueOrDefault("state") ?? string.Empty,
-            Long(parts, "offset") ?? 0,
-            Long(parts, "lag") ?? 0);
-    }
-
-    private static long? Long(Dictionary<string, string> fields, string key) =>
-        fields.TryGetValue(key, out string? text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value)
-            ? value
-            : null;
+    private static ConnectedReplica ParseReplica(string value) => new(
+        InfoSection.AttributeText(value, "ip") ?? string.Empty,
+        (int)(InfoSection.Attribute(value, "port") ?? 0),
+        InfoSection.AttributeText(value, "state") ?? string.Empty,
+        InfoSection.Attribute(value, "offset") ?? 0,
+        InfoSection.Attribute(value, "lag") ?? 0);
 }

@@ -1,23 +1,24 @@
-using Dcsd.Redis.Replication;
+using Dcsd.Redis.Protocol;
 using Dcsd.Redis.Topology;
-using Dcsd.Service.Instances;
-using Dcsd.Service.Persistence;
 
-namespace Dcsd.Service.Backups;
+namespace Dcsd.Redis.Snapshot;
 
 /// <summary>
 /// Picks, per shard, the node a snapshot is taken from: a standby that has caught up with everything its master had when
 /// the backup started (so the backup holds every write acknowledged before it was asked for), sparing the master the fork;
 /// otherwise the master, whose data is the truth.
 /// </summary>
-internal sealed class SnapshotSourceSelector(RedisAdmin admin, TimeProvider time)
+public sealed class SnapshotSourceSelector(RedisConnections connections, TimeProvider time)
 {
     private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(5);
 
-    public async Task<IReadOnlyList<SnapshotSourceChoice>> ChooseAsync(InstanceRecord instance, Deployment deployment, CancellationToken cancellationToken) =>
-        await Task.WhenAll(deployment.Shards.Select(shard => ChooseAsync(instance, shard, cancellationToken))).ConfigureAwait(false);
+    public async Task<IReadOnlyList<SnapshotSourceChoice>> ChooseAsync(Deployment deployment, string? password, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        return await Task.WhenAll(deployment.Shards.Select(shard => ChooseAsync(shard, password, cancellationToken))).ConfigureAwait(false);
+    }
 
-    private async Task<SnapshotSourceChoice> ChooseAsync(InstanceRecord instance, ShardInfo shard, CancellationToken cancellationToken)
+    private async Task<SnapshotSourceChoice> ChooseAsync(ShardInfo shard, string? password, CancellationToken cancellationToken)
     {
         var replicas = shard.Replicas.Where(replica => replica.Health != NodeHealth.Failed).ToList();
         if (replicas.Count == 0)
@@ -25,14 +26,14 @@ internal sealed class SnapshotSourceSelector(RedisAdmin admin, TimeProvider time
             return new SnapshotSourceChoice(shard, shard.Master);
         }
 
-        var masterInfo = ReplicationInfo.Parse(await admin.InfoAsync(instance, InstanceTopology.AsRecord(shard.Master), "replication", cancellationToken).ConfigureAwait(false));
+        var masterInfo = ReplicationInfo.From(await connections.InfoAsync(shard.Master.Host, shard.Master.Port, password, "replication", cancellationToken).ConfigureAwait(false));
         long target = masterInfo.MasterReplicationOffset ?? long.MaxValue;
         var deadline = time.GetUtcNow() + CatchUpTimeout;
         while (true)
         {
             foreach (var replica in replicas)
             {
-                var info = await TryReadAsync(instance, replica, cancellationToken).ConfigureAwait(false);
+                var info = await TryReadAsync(replica, password, cancellationToken).ConfigureAwait(false);
                 if (info is { MasterLinkUp: true, MasterSyncInProgress: false, ReplicaOffset: { } offset } && offset >= target)
                 {
                     return new SnapshotSourceChoice(shard, replica);
@@ -48,13 +49,13 @@ internal sealed class SnapshotSourceSelector(RedisAdmin admin, TimeProvider time
         }
     }
 
-    private async Task<ReplicationInfo?> TryReadAsync(InstanceRecord instance, NodeInfo replica, CancellationToken cancellationToken)
+    private async Task<ReplicationInfo?> TryReadAsync(NodeInfo replica, string? password, CancellationToken cancellationToken)
     {
         try
         {
-            return ReplicationInfo.Parse(await admin.InfoAsync(instance, InstanceTopology.AsRecord(replica), "replication", cancellationToken).ConfigureAwait(false));
+            return ReplicationInfo.From(await connections.InfoAsync(replica.Host, replica.Port, password, "replication", cancellationToken).ConfigureAwait(false));
         }
-        catch (StackExchange.Redis.RedisConnectionException)
+        catch (RedisFailureException)
         {
             // A standby that does not answer is simply not a candidate.
             return null;
