@@ -7,6 +7,7 @@ using Dcsd.Service.Api.Restores;
 using Dcsd.Service.Backups;
 using Dcsd.Service.Instances;
 using Dcsd.Service.MigrationTasks;
+using Dcsd.Service.Observability;
 using Dcsd.Service.Restores;
 using Dcsd.Service.Security;
 using Dcsd.Service.Store;
@@ -35,12 +36,7 @@ public static class DcsdHost
         builder.WebHost.UseUrls(listenUrl);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
-            console.UseUtcTimestamp = true;
-        });
+        builder.AddDcsdObservability(options.Observability);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -86,6 +82,7 @@ public static class DcsdHost
 
         var app = builder.Build();
         app.UseDcsErrors();
+        app.UseDcsdObservability(listenUrl);
         app.UseDcsAuthentication();
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         app.MapIamTokens();

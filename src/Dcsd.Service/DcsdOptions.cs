@@ -34,6 +34,9 @@ public sealed class DcsdOptions
     /// <summary>Whether every DCS route needs an AK/SK signature or a token. The default is true.</summary>
     public bool RequireAuthentication { get; set; } = true;
 
+    /// <summary>Metrics, health and log format; also bound from section "Dcsd:Observability".</summary>
+    public Observability.ObservabilityOptions Observability { get; set; } = new();
+
     public const string DatabaseFileName = "dcsd.db";
 
     public string DatabasePath => Path.Combine(DataDirectory, DatabaseFileName);
