@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Dcsd.Service.Observability;
 
@@ -63,7 +64,8 @@ internal static class ObservabilityExtensions
         services.AddSingleton<FleetStatistics>();
         services.AddSingleton<DcsdMetrics>();
         services.AddSingleton<JobTelemetry>();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        // One dcsd per process: the SDK listens to meters by name, so in-process test servers would see each other's.
+        services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("dcsd")).WithMetrics(metrics => metrics
             .AddMeter(DcsdMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "System.Runtime")
             .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
         services.AddHealthChecks()
