@@ -1,4 +1,4 @@
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 using Microsoft.Data.Sqlite;
 
 namespace Dcsd.Service.Observability;

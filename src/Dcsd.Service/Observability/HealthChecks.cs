@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Dcsd.Service.Backups;
-using Dcsd.Service.MigrationTasks;
+using Dcsd.Service.Imports;
 using Dcsd.Service.Restores;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 using Dcsd.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;

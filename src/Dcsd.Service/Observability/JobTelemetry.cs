@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Dcsd.Service.Restores;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 using Microsoft.Extensions.Logging;
 
 namespace Dcsd.Service.Observability;

@@ -1,6 +1,6 @@
 using Dcsd.Service.Jobs;
 using Dcsd.Service.Observability;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 using Microsoft.Extensions.Logging;
 
 namespace Dcsd.Service.Restores;
