@@ -59,6 +59,9 @@ internal static class ObservabilityExtensions
         // ASP.NET Core's own per-request scope carries its connection-based trace id; the scope dcsd adds carries X-Request-Id.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
 
+        // A failing check logs its own reason once (event 6000); the health service would add a second line per probe.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
+
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton<FleetStatistics>();
