@@ -7,6 +7,7 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-check-rdb >/dev/null 2>&1 || missing+=(redis-tools)
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -14,7 +15,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
 fi
-# Debian's package may start a system redis on 6379; the tests never use it (they start their own on free ports).
+# Debian's packages may start a system redis on 6379 and a prometheus on 9090; the tests never use them (they start their own
+# on free loopback ports).
 
 if [ ! -d ../shared/fixtures/rdb ]; then
   echo "test.sh: ../shared/fixtures/rdb is missing (the tests read the shared fixtures in place)" >&2

@@ -59,6 +59,9 @@ public sealed class DcsdOptions
         LinkTimeout = ReplicationLinkTimeout,
     };
 
+    /// <summary>Metrics, health and log format; also bound from section "Dcsd:Observability".</summary>
+    public Observability.ObservabilityOptions Observability { get; set; } = new();
+
     public const string DatabaseFileName = "dcsd.db";
 
     public string DatabasePath => Path.Combine(DataDirectory, DatabaseFileName);

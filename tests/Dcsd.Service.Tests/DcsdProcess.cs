@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -10,6 +11,7 @@ namespace Dcsd.Service.Tests;
 public sealed class DcsdProcess : DcsTestClient, IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
 
     /// <summary>The credential every test dcsd process is started with (through the DCS_BOOTSTRAP_* variables).</summary>
     public static readonly DcsCredential Credential = new(Project, "TESTACCESSKEY0000001", "test-secret-key-for-dcsd-process-tests00");
@@ -23,7 +25,10 @@ public sealed class DcsdProcess : DcsTestClient, IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<DcsdProcess> StartAsync(string dataDirectory, int port = 0)
+    /// <summary>What the process wrote to stdout, a line each.</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
+    public static async Task<DcsdProcess> StartAsync(string dataDirectory, int port = 0, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (port == 0)
         {
@@ -43,12 +48,23 @@ public sealed class DcsdProcess : DcsTestClient, IAsyncDisposable
         info.Environment["DCS_BOOTSTRAP_PROJECT_ID"] = Credential.ProjectId;
         info.Environment["DCS_BOOTSTRAP_ACCESS_KEY"] = Credential.AccessKey;
         info.Environment["DCS_BOOTSTRAP_SECRET_KEY"] = Credential.SecretKey;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
+        var dcsd = new DcsdProcess(process, port);
+        process.OutputDataReceived += (_, line) =>
+        {
+            if (line.Data is not null)
+            {
+                dcsd._output.Enqueue(line.Data);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var dcsd = new DcsdProcess(process, port);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {

@@ -9,6 +9,7 @@ using Dcsd.Redis.Snapshot;
 using Dcsd.Redis.Topology;
 using Dcsd.Service.Instances;
 using Dcsd.Service.Jobs;
+using Dcsd.Service.Observability;
 using Dcsd.Service.Persistence;
 using Dcsd.Storage;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,7 @@ internal sealed class BackupRunner(
     RedisConnections connections,
     IOptions<DcsdOptions> options,
     TimeProvider time,
+    JobTelemetry telemetry,
     ILogger<BackupRunner> logger)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
@@ -43,13 +45,16 @@ internal sealed class BackupRunner(
 
         backup = backup with { Status = BackupStatus.Backuping, ExecutionAt = time.GetUtcNow(), UpdatedAt = time.GetUtcNow() };
         await backups.UpdateAsync(backup, cancellationToken).ConfigureAwait(false);
+        using var running = telemetry.BackupStarted(backup);
+        var final = backup;
         try
         {
             var instance = await instances.GetByIdAsync(backup.InstanceId, cancellationToken).ConfigureAwait(false)
                 ?? throw new BackupFailedException(JobErrorCodes.ToolFailed, "the instance no longer exists");
             var manifest = await SnapshotAsync(backup, instance, cancellationToken).ConfigureAwait(false);
             await CommitManifestAsync(backup, manifest, cancellationToken).ConfigureAwait(false);
-            await backups.UpdateAsync(Succeeded(backup, manifest), cancellationToken).ConfigureAwait(false);
+            final = Succeeded(backup, manifest);
+            await backups.UpdateAsync(final, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -61,12 +66,16 @@ internal sealed class BackupRunner(
 
             await store.DeletePrefixAsync(backup.FilePrefix, CancellationToken.None).ConfigureAwait(false);
             Log.BackupFailed(logger, backup.Id, code, reason);
-            var failed = backup with { Status = BackupStatus.Failed, ErrorCode = code, ErrorMessage = reason, UpdatedAt = time.GetUtcNow() };
-            await backups.UpdateAsync(failed, CancellationToken.None).ConfigureAwait(false);
+            final = backup with { Status = BackupStatus.Failed, ErrorCode = code, ErrorMessage = reason, UpdatedAt = time.GetUtcNow() };
+            await backups.UpdateAsync(final, CancellationToken.None).ConfigureAwait(false);
             if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
             {
                 throw;
             }
+        }
+        finally
+        {
+            running.Ended(final);
         }
     }
 

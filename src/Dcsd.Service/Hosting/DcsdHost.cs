@@ -8,6 +8,7 @@ using Dcsd.Service.Http.Restores;
 using Dcsd.Service.Backups;
 using Dcsd.Service.Instances;
 using Dcsd.Service.Imports;
+using Dcsd.Service.Observability;
 using Dcsd.Service.Restores;
 using Dcsd.Service.Security;
 using Dcsd.Service.Persistence;
@@ -49,12 +50,7 @@ public static class DcsdHost
         DcsdSettings.AddSources(builder.Configuration, dataDirectory, settings);
         builder.WebHost.UseUrls(listenUrl);
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
-            console.UseUtcTimestamp = true;
-        });
+        builder.AddDcsdObservability(options.Observability);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -117,6 +113,7 @@ public static class DcsdHost
 
         var app = BuildValidated(builder);
         app.UseDcsErrors();
+        app.UseDcsdObservability(listenUrl);
         app.UseDcsAuthentication();
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         app.MapIamTokens();

@@ -36,6 +36,7 @@ internal sealed class DcsAuthenticationMiddleware(
         error ??= CheckProject(context, identity!);
         if (error is not null)
         {
+            context.Features.Set(new DcsAuthenticationFailure(error.Code));
             await DcsErrorResult.WriteAsync(context, error).ConfigureAwait(false);
             return;
         }

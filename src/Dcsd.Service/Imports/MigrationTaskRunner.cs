@@ -1,3 +1,4 @@
+using Dcsd.Service.Observability;
 using Dcsd.Service.Restores;
 using Dcsd.Service.Persistence;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,7 @@ internal sealed class MigrationTaskRunner(
     InstanceRepository instances,
     BackupLoadJob job,
     TimeProvider time,
+    JobTelemetry telemetry,
     ILogger<MigrationTaskRunner> logger)
 {
     public async Task RunAsync(string taskId, CancellationToken cancellationToken)
@@ -25,6 +27,8 @@ internal sealed class MigrationTaskRunner(
         }
 
         var target = await instances.GetByIdAsync(task.TargetInstanceId, cancellationToken).ConfigureAwait(false);
+        using var running = telemetry.ImportStarted(task);
+        BackupLoadResult? loaded = null;
         try
         {
             var outcome = await job.RunAsync(
@@ -43,6 +47,7 @@ internal sealed class MigrationTaskRunner(
                 Log.MigrationTaskCrashed(logger, outcome.Unexpected, task.Id);
             }
 
+            loaded = outcome.Result;
             if (outcome.Result is { } result)
             {
                 Log.MigrationTaskSucceeded(logger, task.Id, task.BackupId, task.TargetInstanceId, result.Engine, result.Keys, (long)result.Elapsed.TotalMilliseconds, result.Phases);
@@ -62,6 +67,8 @@ internal sealed class MigrationTaskRunner(
             {
                 await instances.UpdateStatusAsync(target.Id, InstanceStatus.Running, CancellationToken.None).ConfigureAwait(false);
             }
+
+            running.Ended(loaded);
         }
     }
 

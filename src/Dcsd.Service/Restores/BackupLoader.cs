@@ -16,8 +16,8 @@ using Microsoft.Extensions.Options;
 
 namespace Dcsd.Service.Restores;
 
-/// <summary>What a load did: the engine that ran, the keys the target holds afterwards, and how long it took.</summary>
-internal sealed record BackupLoadResult(string Engine, long Keys, TimeSpan Elapsed, BackupLoadPhases Phases);
+/// <summary>What a load did: the engine that ran, the keys the target holds afterwards, how long it took, and the backup bytes it read.</summary>
+internal sealed record BackupLoadResult(string Engine, long Keys, TimeSpan Elapsed, BackupLoadPhases Phases, long Bytes);
 
 /// <summary>Where a load's time went, for the log: a slow restore should say which step was slow.</summary>
 internal sealed record BackupLoadPhases(TimeSpan FileCheck, TimeSpan Discovery, TimeSpan Load, TimeSpan KeyCount, TimeSpan Ready)
@@ -71,7 +71,7 @@ internal sealed class BackupLoader(InstanceTopology topology, InstanceReadiness 
         TimeSpan counted = clock.Elapsed;
         await readiness.WaitUntilReadyAsync(target, TimeSpan.FromMinutes(5), cancellationToken).ConfigureAwait(false);
         TimeSpan ready = clock.Elapsed;
-        return new BackupLoadResult(engine, keys, ready, new BackupLoadPhases(fileCheck, discovered - fileCheck, loaded - discovered, counted - loaded, ready - counted));
+        return new BackupLoadResult(engine, keys, ready, new BackupLoadPhases(fileCheck, discovered - fileCheck, loaded - discovered, counted - loaded, ready - counted), manifest.TotalBytes);
     }
 
     /// <summary>

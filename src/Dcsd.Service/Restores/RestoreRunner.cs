@@ -1,4 +1,5 @@
 using Dcsd.Service.Jobs;
+using Dcsd.Service.Observability;
 using Dcsd.Service.Persistence;
 using Microsoft.Extensions.Logging;
 
@@ -14,6 +15,7 @@ internal sealed class RestoreRunner(
     InstanceRepository instances,
     BackupLoadJob job,
     TimeProvider time,
+    JobTelemetry telemetry,
     ILogger<RestoreRunner> logger)
 {
     public async Task RunAsync(string restoreId, CancellationToken cancellationToken)
@@ -27,6 +29,8 @@ internal sealed class RestoreRunner(
         var instance = await instances.GetByIdAsync(restore.InstanceId, cancellationToken).ConfigureAwait(false);
         restore = restore with { Status = RestoreStatus.Restoring, UpdatedAt = time.GetUtcNow() };
         await restores.UpdateAsync(restore, cancellationToken).ConfigureAwait(false);
+        using var running = telemetry.RestoreStarted(restore);
+        BackupLoadResult? loaded = null;
         try
         {
             var outcome = await job.RunAsync(
@@ -44,6 +48,7 @@ internal sealed class RestoreRunner(
                 Log.RestoreCrashed(logger, outcome.Unexpected, restore.Id);
             }
 
+            loaded = outcome.Result;
             if (outcome.Result is { } result)
             {
                 Log.RestoreSucceeded(logger, restore.Id, restore.InstanceId, result.Engine, result.Keys, (long)result.Elapsed.TotalMilliseconds, result.Phases);
@@ -62,6 +67,8 @@ internal sealed class RestoreRunner(
             {
                 await instances.UpdateStatusAsync(instance.Id, InstanceStatus.Running, CancellationToken.None).ConfigureAwait(false);
             }
+
+            running.Ended(loaded);
         }
     }
 
