@@ -10,6 +10,7 @@ using Dcsd.Service.MigrationTasks;
 using Dcsd.Service.Restores;
 using Dcsd.Service.Security;
 using Dcsd.Service.Store;
+using Dcsd.Service.WebConsole;
 using Dcsd.Storage;
 using Dcsd.Storage.Local;
 using Microsoft.AspNetCore.Builder;
@@ -86,6 +87,7 @@ public static class DcsdHost
 
         var app = builder.Build();
         app.UseDcsErrors();
+        app.UseDcsConsole();
         app.UseDcsAuthentication();
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         app.MapIamTokens();
