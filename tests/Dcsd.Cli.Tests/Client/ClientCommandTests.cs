@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using StackExchange.Redis;
 
@@ -248,6 +249,45 @@ public sealed class ClientCommandTests(DcsdServe dcsd) : IClassFixture<DcsdServe
         {
             Assert.Equal("yes", (string?)await redis.GetDatabase().StringGetAsync("imported"));
         }
+    }
+
+    [Fact]
+    public async Task Ctrl_C_stops_the_waiting_but_not_the_job()
+    {
+        // A cluster of three shards takes seconds to come up: time enough to interrupt the wait after its first line.
+        var info = DcsCli.Start("instances", "create", "--name", "cli-interrupted", "--spec-code", "redis.cluster.xu1.large.shard.2", "--shards", "3", "--password", Password, "--wait");
+        foreach (var (name, value) in dcsd.Environment())
+        {
+            info.Environment[name] = value;
+        }
+
+        using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        string? first = await process.StandardOutput.ReadLineAsync();
+        Assert.NotNull(first);
+        Assert.EndsWith(": CREATING", first, StringComparison.Ordinal);
+        string id = first["instance ".Length..first.IndexOf(':', StringComparison.Ordinal)];
+        using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await interrupt.WaitForExitAsync();
+        }
+
+        string rest = await process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {rest} {await error}");
+        Assert.Contains($"stopped waiting; instance {id} goes on in dcsd", await error, StringComparison.Ordinal);
+        Assert.DoesNotContain("RUNNING", rest, StringComparison.Ordinal);
+
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        string status;
+        do
+        {
+            await Task.Delay(500);
+            status = (string)(await ShowAsync(id))["status"]!;
+        }
+        while (status == "CREATING" && DateTime.UtcNow < deadline);
+        Assert.Equal("RUNNING", status);
     }
 
     private async Task<string> CreateInstanceAsync(string name, string spec)

@@ -99,7 +99,7 @@ public sealed class ConsoleBrowserTests
         var backupRow = page.Locator("section[aria-label=Backups] tbody tr").First;
         await Expect(backupRow).ToContainTextAsync("succeed", new() { Timeout = 120_000 });
         await Expect(backupRow).ToContainTextAsync("db0: 5002 keys");
-        await Expect(backupRow).ToContainTextAsync("db1: 1 keys");
+        await Expect(backupRow).ToContainTextAsync("db1: 1 key");
         await Expect(backupRow).ToContainTextAsync("string 5000");
         Assert.Equal("100", await backupRow.Locator("progress").GetAttributeAsync("value"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screens, "1-backup-succeeded.png"), FullPage = true });

@@ -64,6 +64,8 @@ function el(tag, attributes = {}, ...children) {
 const state = value => el('span', { className: `state ${value}` }, value ?? '');
 const when = text => (text ?? '').replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 
+const plural = (n, word) => `${n} ${word}${Number(n) === 1 ? '' : 's'}`;
+
 function bytes(n) {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = Number(n) || 0, unit = 0;
@@ -82,7 +84,7 @@ function progressCell(record) {
 function censusCell(record) {
   const content = record.content;
   if (!content) return el('td', { className: 'census muted' }, record.status === 'succeed' ? '' : '—');
-  const databases = (content.databases ?? []).map(db => el('span', {}, `db${db.db}: ${db.keys} keys`));
+  const databases = (content.databases ?? []).map(db => el('span', {}, `db${db.db}: ${plural(db.keys, 'key')}`));
   const types = Object.entries(content.types ?? {}).map(([type, keys]) => el('span', { className: 'muted' }, `${type} ${keys}`));
   return el('td', { className: 'census' }, el('div', {}, databases), el('div', {}, types));
 }
@@ -151,8 +153,11 @@ function signOut(message) {
 
 // ---- views -------------------------------------------------------------------------------------------------------
 
+// Each load belongs to a generation: one that comes back after the user moved on (or a newer load started) is dropped,
+// so there is never more than one polling loop.
 let pollTimer = null;
-function stopPolling() { clearTimeout(pollTimer); pollTimer = null; }
+let generation = 0;
+function stopPolling() { clearTimeout(pollTimer); pollTimer = null; return ++generation; }
 
 function show(view) {
   for (const id of ['sign-in', 'instances', 'instance']) $(id).hidden = id !== view;
@@ -189,9 +194,11 @@ function nodes(instance) {
 }
 
 async function loadInstances() {
+  const mine = stopPolling();
   await attempt(async () => {
     const list = await api('GET', 'instances?limit=1000');
     const keys = await Promise.all(list.instances.map(i => keysAtLastBackup(i.instance_id).catch(() => '—')));
+    if (mine !== generation) return;
     $('instance-rows').replaceChildren(...list.instances.map((instance, index) => el('tr', {},
       el('td', {}, el('a', { href: `#/instances/${instance.instance_id}` }, instance.name), el('div', { className: 'mono muted' }, instance.instance_id)),
       el('td', {}, instance.cache_mode),
@@ -218,7 +225,7 @@ const instanceSections = [
 const current = { instance: null, instances: [] };
 
 async function loadInstance(id, first) {
-  stopPolling();
+  const mine = stopPolling();
   try {
     const [instance, logical, list, ...results] = await Promise.all([
       api('GET', `instances/${id}`),
@@ -226,6 +233,7 @@ async function loadInstance(id, first) {
       api('GET', 'instances?limit=1000'),
       ...instanceSections.map(s => s.load(id)),
     ]);
+    if (mine !== generation) return;
     current.instance = instance;
     current.instances = list.instances;
     renderFacts(instance, logical);
@@ -235,7 +243,7 @@ async function loadInstance(id, first) {
     const busy = ACTIVE.has(instance.status) || instance.task || instanceSections.some((s, i) => s.active(results[i]));
     pollTimer = setTimeout(() => loadInstance(id, false), busy ? 700 : 5000);
   } catch (error) {
-    showError(error);
+    if (mine === generation) showError(error);
   }
 }
 
@@ -267,7 +275,7 @@ function renderBackups(list) {
     el('td', {}, backup.backup_name, el('div', { className: 'mono muted' }, backup.backup_id), backup.remark ? el('div', { className: 'muted' }, backup.remark) : null),
     el('td', {}, state(backup.status), backup.error_code ? el('div', { className: 'mono' }, backup.error_code) : null),
     progressCell(backup),
-    el('td', {}, bytes(backup.size)),
+    el('td', { className: 'nowrap' }, bytes(backup.size)),
     censusCell(backup),
     el('td', {}, when(backup.created_at)),
     el('td', { className: 'actions' }, backupActions.filter(a => a.allowed(backup)).map(action =>
@@ -323,7 +331,7 @@ function confirmDialog(title, text, confirmLabel) {
 }
 
 function keysOf(backup) {
-  return backup.content ? `${backup.content.total_keys} keys` : 'its keys';
+  return backup.content ? plural(backup.content.total_keys, 'key') : 'its keys';
 }
 
 async function confirmRestore(backup) {
