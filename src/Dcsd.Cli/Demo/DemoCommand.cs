@@ -6,6 +6,7 @@ using Dcsd.Service.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
+using Dcsd.Service.Hosting;
 
 namespace Dcsd.Cli.Demo;
 

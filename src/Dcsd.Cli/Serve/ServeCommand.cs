@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Dcsd.Service;
+using Dcsd.Service.Hosting;
 
 namespace Dcsd.Cli.Serve;
 

@@ -7,7 +7,7 @@ using Dcsd.Redis.Replication;
 using Dcsd.Redis.Topology;
 using Dcsd.Service.Instances;
 using Dcsd.Service.Jobs;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 using Dcsd.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,9 @@
 using Dcsd.Service.Jobs;
 using System.Globalization;
-using Dcsd.Service.Api;
-using Dcsd.Service.Store;
+using Dcsd.Service.Http;
+using Dcsd.Service.Persistence;
 using Dcsd.Storage;
+using Dcsd.Service.Dcs;
 
 namespace Dcsd.Service.Backups;
 

@@ -1,7 +1,7 @@
 using Dcsd.Redis.Replication;
 using Dcsd.Redis.Topology;
 using Dcsd.Service.Instances;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 
 namespace Dcsd.Service.Backups;
 

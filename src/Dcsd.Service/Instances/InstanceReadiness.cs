@@ -1,6 +1,6 @@
 using Dcsd.Redis.Cluster;
 using Dcsd.Redis.Replication;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 
 namespace Dcsd.Service.Instances;
 

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Dcsd.Redis.Topology;
-using Dcsd.Service.Api;
-using Dcsd.Service.Api.Instances;
-using Dcsd.Service.Store;
+using Dcsd.Service.Http;
+using Dcsd.Service.Http.Instances;
+using Dcsd.Service.Persistence;
 using Microsoft.Extensions.Logging;
+using Dcsd.Service.Dcs;
 
 namespace Dcsd.Service.Instances;
 

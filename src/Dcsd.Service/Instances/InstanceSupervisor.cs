@@ -1,4 +1,4 @@
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

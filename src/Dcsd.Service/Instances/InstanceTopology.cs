@@ -1,6 +1,6 @@
 using System.Globalization;
 using Dcsd.Redis.Topology;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 
 namespace Dcsd.Service.Instances;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Dcsd.Redis.Cluster;
 using Dcsd.Redis.Processes;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Dcsd.Redis.Cluster;
 using Dcsd.Redis.Processes;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 
 namespace Dcsd.Service.Instances;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 using StackExchange.Redis;
 
 namespace Dcsd.Service.Instances;

@@ -1,5 +1,5 @@
 using Dcsd.Redis.Cluster;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 
 namespace Dcsd.Service.Restores;
 

@@ -8,7 +8,7 @@ using Dcsd.Redis.Topology;
 using Dcsd.Service.Backups;
 using Dcsd.Service.Instances;
 using Dcsd.Service.Jobs;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 using Dcsd.Storage;
 
 namespace Dcsd.Service.Restores;

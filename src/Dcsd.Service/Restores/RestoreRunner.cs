@@ -1,5 +1,5 @@
 using Dcsd.Service.Jobs;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 using Microsoft.Extensions.Logging;
 
 namespace Dcsd.Service.Restores;

@@ -1,7 +1,8 @@
 using System.Globalization;
-using Dcsd.Service.Api;
+using Dcsd.Service.Http;
 using Dcsd.Service.Jobs;
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
+using Dcsd.Service.Dcs;
 
 namespace Dcsd.Service.Restores;
 

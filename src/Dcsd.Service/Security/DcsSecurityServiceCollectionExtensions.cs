@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -35,8 +34,4 @@ internal static class DcsSecurityServiceCollectionExtensions
             sp.GetRequiredService<IOptions<DcsSecurityOptions>>()));
         return services;
     }
-
-    /// <summary>Adds <see cref="DcsAuthenticationMiddleware"/>; place it before the endpoints (it does not need routing).</summary>
-    public static IApplicationBuilder UseDcsAuthentication(this IApplicationBuilder app) =>
-        app.UseMiddleware<DcsAuthenticationMiddleware>();
 }

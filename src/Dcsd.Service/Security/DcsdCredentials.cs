@@ -1,4 +1,4 @@
-using Dcsd.Service.Store;
+using Dcsd.Service.Persistence;
 
 namespace Dcsd.Service.Security;
 

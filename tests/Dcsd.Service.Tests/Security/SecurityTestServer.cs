@@ -8,6 +8,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Dcsd.Service.Http.Iam;
+using Dcsd.Service.Http;
 
 namespace Dcsd.Service.Tests.Security;
 

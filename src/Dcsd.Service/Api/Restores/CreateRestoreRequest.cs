@@ -1,9 +1,0 @@
-namespace Dcsd.Service.Api.Restores;
-
-/// <summary>RestoreInstanceBody: backup_id is mandatory, remark optional.</summary>
-internal sealed class CreateRestoreRequest
-{
-    public string? BackupId { get; set; }
-
-    public string? Remark { get; set; }
-}
