@@ -13,9 +13,9 @@ internal static class BackupsCommand
         ("STATUS", r => RecordTable.Text(r, "status")),
         ("PROGRESS", r => RecordTable.Text(r, "progress") + "%"),
         ("SIZE", r => RecordTable.Bytes(r, "size")),
-        ("KEYS", r => RecordTable.Census(r)),
-        ("REMARK", r => RecordTable.Text(r, "remark")),
-        ("CREATED", r => RecordTable.Time(r, "created_at")));
+        ("KEYS", RecordTable.TotalKeys),
+        ("CREATED", r => RecordTable.Time(r, "created_at")),
+        ("REMARK", r => RecordTable.Text(r, "remark")));
 
     public static Command Create() => new("backups", "List, take and delete backups of an instance")
     {
@@ -80,10 +80,21 @@ internal static class BackupsCommand
 
             var waiter = new JobWaiter($"backup {backupId}", ct => FindAsync(session, instanceId, backupId, ct), JobWaiter.RecordFinal);
             var record = await waiter.WaitAsync(asJson, cancellationToken).ConfigureAwait(false);
-            return CreateOutput.Finish(record, asJson, "succeed", r => Table.Write([r], ""));
+            return CreateOutput.Finish(record, asJson, "succeed", WriteBackup);
         });
         return command;
     }
+
+    /// <summary>One backup in full, with its census: keys per database and per type.</summary>
+    private static void WriteBackup(JsonNode backup) => RecordTable.WriteFields(
+        backup,
+        ("id", r => RecordTable.Text(r, "backup_id")),
+        ("name", r => RecordTable.Text(r, "backup_name")),
+        ("status", r => RecordTable.Text(r, "status") is "failed" ? $"failed ({RecordTable.Text(r, "error_code")})" : RecordTable.Text(r, "status")),
+        ("size", r => RecordTable.Bytes(r, "size")),
+        ("keys", RecordTable.Census),
+        ("remark", r => RecordTable.Text(r, "remark")),
+        ("created", r => RecordTable.Time(r, "created_at")));
 
     private static Command Delete()
     {

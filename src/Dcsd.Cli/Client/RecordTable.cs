@@ -21,7 +21,7 @@ internal sealed class RecordTable(params (string Header, Func<JsonNode, string> 
         {
             // Ids, times and addresses are copied and pasted: they never wrap; free text does.
             var column = new TableColumn(Markup.Escape(header));
-            table.AddColumn(header is "ID" or "CREATED" or "ADDRESS" or "STATUS" ? column.NoWrap() : column);
+            table.AddColumn(header is "ID" or "NAME" or "CREATED" or "ADDRESS" or "STATUS" or "PROGRESS" or "SIZE" or "KEYS" or "MEMORY" ? column.NoWrap() : column);
         }
 
         foreach (var row in rows)
@@ -68,6 +68,9 @@ internal sealed class RecordTable(params (string Header, Func<JsonNode, string> 
 
         return unit == 0 ? $"{bytes:0} B" : string.Create(CultureInfo.InvariantCulture, $"{bytes:0.0} {units[unit]}");
     }
+
+    /// <summary>All keys of a backup, from its census; empty before it succeeded.</summary>
+    public static string TotalKeys(JsonNode record) => record["content"]?["total_keys"]?.ToJsonString() ?? "";
 
     /// <summary>The census of a backup (dcsd's <c>content</c>): keys per database and per type, e.g. "db0 10006 · string 10001, hash 1".</summary>
     public static string Census(JsonNode record)

@@ -72,10 +72,19 @@ internal static class RestoresCommand
 
             var waiter = new JobWaiter($"restore {restoreId}", ct => FindAsync(session, instanceId, restoreId, ct), JobWaiter.RecordFinal);
             var record = await waiter.WaitAsync(asJson, cancellationToken).ConfigureAwait(false);
-            return CreateOutput.Finish(record, asJson, "succeed", r => Table.Write([r], ""));
+            return CreateOutput.Finish(record, asJson, "succeed", WriteRestore);
         });
         return command;
     }
+
+    private static void WriteRestore(JsonNode restore) => RecordTable.WriteFields(
+        restore,
+        ("id", r => RecordTable.Text(r, "restore_id")),
+        ("name", r => RecordTable.Text(r, "restore_name")),
+        ("backup", r => $"{RecordTable.Text(r, "backup_name")} ({RecordTable.Text(r, "backup_id")})"),
+        ("status", r => RecordTable.Text(r, "status") is "failed" ? $"failed ({RecordTable.Text(r, "error_code")})" : RecordTable.Text(r, "status")),
+        ("engine", r => RecordTable.Text(r, "engine")),
+        ("created", r => RecordTable.Time(r, "created_at")));
 
     private static async Task<JsonNode> FindAsync(ClientSession session, string instanceId, string restoreId, CancellationToken cancellationToken)
     {
