@@ -8,6 +8,8 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-check-rdb >/dev/null 2>&1 || missing+=(redis-tools)
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+# The web console test drives Debian's chromium through Playwright (its node driver ships in the NuGet package, no browser download).
+[ -x "${DCS_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Dcsd.Cli.Client;
 using Dcsd.Cli.Serve;
 using Dcsd.Service.Security;
 using Microsoft.AspNetCore.Builder;
@@ -34,9 +35,13 @@ internal static class DemoCommand
                 AnsiConsole.MarkupLineInterpolated($"[bold]Credential for project {credential.ProjectId}[/] (every request below is signed with it, SDK-HMAC-SHA256):");
                 AnsiConsole.WriteLine($"   access_key: {credential.AccessKey}");
                 AnsiConsole.WriteLine($"   secret_key: {credential.SecretKey}");
-                using var client = new DcsApiClient(new HttpClient(new SdkSigningHandler(credential)) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) });
-                await new DemoWalkthrough(client, AnsiConsole.Console).RunAsync(cancellationToken).ConfigureAwait(false);
+                using var client = DcsApiClient.Create(new Uri(url), credential, TimeSpan.FromMinutes(5));
+                var (instanceId, _) = await new DemoWalkthrough(client, AnsiConsole.Console).RunAsync(cancellationToken).ConfigureAwait(false);
                 AnsiConsole.MarkupLineInterpolated($"\n[green]dcsd is running at {url}[/] (data in {Path.GetFullPath(parseResult.GetValue(data)!)}). Press Ctrl-C to stop.");
+                AnsiConsole.MarkupLineInterpolated($"[bold]Console:[/] {url}/console/ (sign in with the access key and secret key above)");
+                AnsiConsole.MarkupLine("[bold]CLI[/] (from another terminal):");
+                AnsiConsole.WriteLine($"   ./dcs login --endpoint {url} --project {credential.ProjectId} --access-key {credential.AccessKey}   # asks for the secret key");
+                AnsiConsole.WriteLine($"   ./dcs backups create --instance {instanceId} --wait");
                 if (!parseResult.GetValue(exit))
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Dcsd.Cli.Client;
 using Spectre.Console;
 using StackExchange.Redis;
 
@@ -14,7 +15,8 @@ internal sealed class DemoWalkthrough(DcsApiClient client, IAnsiConsole console)
 
     private const int SampleStrings = 10_000;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Runs the steps; the master/standby instance and its backup, for the lines printed at the end.</summary>
+    public async Task<(string InstanceId, string BackupId)> RunAsync(CancellationToken cancellationToken)
     {
         string password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
         string stamp = DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture);
@@ -30,18 +32,37 @@ internal sealed class DemoWalkthrough(DcsApiClient client, IAnsiConsole console)
 
         Step("3. Back it up with the seed's request: POST /v1.0/{project_id}/instances/{instance_id}/backups");
         console.WriteLine("""   {"remark": "Backup instances"}""");
-        var created = await client.SendOkAsync(HttpMethod.Post, $"/v1.0/{ProjectId}/instances/{haId}/backups", new { remark = "Backup instances" }, cancellationToken).ConfigureAwait(false);
+        var created = (await client.SendOkAsync(HttpMethod.Post, $"/v1.0/{ProjectId}/instances/{haId}/backups", new { remark = "Backup instances" }, cancellationToken).ConfigureAwait(false)).Json!;
         console.WriteLine("   → 200 " + created.ToJsonString());
+        string backupId = (string)created["backup_id"]!;
 
         Step("4. The backup record (GET /v1.0/{project_id}/instances/{instance_id}/backups)");
-        var record = await WaitBackupAsync(haId, (string)created["backup_id"]!, cancellationToken).ConfigureAwait(false);
+        var record = await WaitRecordAsync(haId, "backups", "backup", backupId, cancellationToken).ConfigureAwait(false);
         console.WriteLine(Indent(DcsApiClient.Pretty(record)));
 
         Step("5. Single-node instances cannot be backed up (the seed's note)");
         string singleId = await CreateInstanceAsync($"demo-single-{stamp}", "redis.single.xu1.tiny.128", password, cancellationToken).ConfigureAwait(false);
         await WaitRunningAsync(singleId, cancellationToken).ConfigureAwait(false);
-        var (status, refusal) = await client.SendAsync(HttpMethod.Post, $"/v1.0/{ProjectId}/instances/{singleId}/backups", new { remark = "Backup instances" }, cancellationToken).ConfigureAwait(false);
-        console.WriteLine($"   → {status} {refusal?.ToJsonString()}");
+        var refusal = await client.SendAsync(HttpMethod.Post, $"/v1.0/{ProjectId}/instances/{singleId}/backups", new { remark = "Backup instances" }, cancellationToken).ConfigureAwait(false);
+        console.WriteLine($"   → {refusal.Status} {refusal.Text}");
+
+        Step("6. Put the backup back: a write after the backup is gone again (POST /v1.0/{project_id}/instances/{instance_id}/restores)");
+        await using (var redis = await ConnectAsync((string)ha["ip"]!, (int)ha["port"]!, password).ConfigureAwait(false))
+        {
+            await redis.GetDatabase().StringSetAsync("written-after-the-backup", "gone after the restore").ConfigureAwait(false);
+        }
+
+        var restore = (await client.SendOkAsync(HttpMethod.Post, $"/v1.0/{ProjectId}/instances/{haId}/restores", new { backup_id = backupId, remark = "demo restore" }, cancellationToken).ConfigureAwait(false)).Json!;
+        console.WriteLine("   → 200 " + restore.ToJsonString());
+        var restored = await WaitRecordAsync(haId, "restores", "restore", (string)restore["restore_id"]!, cancellationToken).ConfigureAwait(false);
+        await using (var redis = await ConnectAsync((string)ha["ip"]!, (int)ha["port"]!, password).ConfigureAwait(false))
+        {
+            long size = await redis.GetServer((string)ha["ip"]!, (int)ha["port"]!).DatabaseSizeAsync().ConfigureAwait(false);
+            bool after = await redis.GetDatabase().KeyExistsAsync("written-after-the-backup").ConfigureAwait(false);
+            console.WriteLine($"   restore {restored["restore_name"]} {restored["status"]} (engine {restored["engine"]}): {size} keys, the later write {(after ? "still there" : "gone")}");
+        }
+
+        return (haId, backupId);
     }
 
     private void Step(string title) => console.MarkupLineInterpolated($"\n[bold yellow]{title}[/]");
@@ -60,7 +81,7 @@ internal sealed class DemoWalkthrough(DcsApiClient client, IAnsiConsole console)
             vpc_id = "vpc-local",
             subnet_id = "subnet-local",
         };
-        var created = await client.SendOkAsync(HttpMethod.Post, $"/v2/{ProjectId}/instances", body, cancellationToken).ConfigureAwait(false);
+        var created = (await client.SendOkAsync(HttpMethod.Post, $"/v2/{ProjectId}/instances", body, cancellationToken).ConfigureAwait(false)).Json!;
         return (string)created["instances"]![0]!["instance_id"]!;
     }
 
@@ -68,7 +89,7 @@ internal sealed class DemoWalkthrough(DcsApiClient client, IAnsiConsole console)
     {
         for (int attempt = 0; ; attempt++)
         {
-            var instance = await client.SendOkAsync(HttpMethod.Get, $"/v2/{ProjectId}/instances/{instanceId}", null, cancellationToken).ConfigureAwait(false);
+            var instance = (await client.SendOkAsync(HttpMethod.Get, $"/v2/{ProjectId}/instances/{instanceId}", null, cancellationToken).ConfigureAwait(false)).Json!;
             string status = (string)instance["status"]!;
             if (status == "RUNNING")
             {
@@ -84,12 +105,13 @@ internal sealed class DemoWalkthrough(DcsApiClient client, IAnsiConsole console)
         }
     }
 
-    private async Task<JsonNode> WaitBackupAsync(string instanceId, string backupId, CancellationToken cancellationToken)
+    /// <summary>Polls the instance's backups or restores (v1.0 list) until the record is succeed or failed.</summary>
+    private async Task<JsonNode> WaitRecordAsync(string instanceId, string collection, string kind, string id, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var list = await client.SendOkAsync(HttpMethod.Get, $"/v1.0/{ProjectId}/instances/{instanceId}/backups?start=1&limit=10", null, cancellationToken).ConfigureAwait(false);
-            var record = list["backup_record_response"]!.AsArray().First(r => (string)r!["backup_id"]! == backupId)!;
+            var list = (await client.SendOkAsync(HttpMethod.Get, $"/v1.0/{ProjectId}/instances/{instanceId}/{collection}?start=1&limit=10", null, cancellationToken).ConfigureAwait(false)).Json!;
+            var record = list[$"{kind}_record_response"]!.AsArray().First(r => (string)r![$"{kind}_id"]! == id)!;
             if ((string)record["status"]! is "succeed" or "failed")
             {
                 return record;
@@ -99,9 +121,12 @@ internal sealed class DemoWalkthrough(DcsApiClient client, IAnsiConsole console)
         }
     }
 
+    private static Task<ConnectionMultiplexer> ConnectAsync(string host, int port, string password) =>
+        ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { { host, port } }, Password = password, AllowAdmin = true });
+
     private static async Task<long> WriteSampleDataAsync(string host, int port, string password)
     {
-        await using var redis = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions { EndPoints = { { host, port } }, Password = password }).ConfigureAwait(false);
+        await using var redis = await ConnectAsync(host, port, password).ConfigureAwait(false);
         var db = redis.GetDatabase();
         var batch = new List<Task>();
         for (int i = 0; i < SampleStrings; i++)

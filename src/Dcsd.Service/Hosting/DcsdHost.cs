@@ -5,6 +5,7 @@ using Dcsd.Service.Http.Backups;
 using Dcsd.Service.Http.Instances;
 using Dcsd.Service.Http.Imports;
 using Dcsd.Service.Http.Restores;
+using Dcsd.Service.Http.WebConsole;
 using Dcsd.Service.Backups;
 using Dcsd.Service.Instances;
 using Dcsd.Service.Imports;
@@ -114,6 +115,7 @@ public static class DcsdHost
         var app = BuildValidated(builder);
         app.UseDcsErrors();
         app.UseDcsdObservability(listenUrl);
+        app.UseDcsConsole();
         app.UseDcsAuthentication();
         app.MapGet("/health", () => Results.Json(new { status = "ok" }));
         app.MapIamTokens();
