@@ -51,7 +51,7 @@ public static class DcsdHost
         DcsdSettings.AddSources(builder.Configuration, dataDirectory, settings);
         builder.WebHost.UseUrls(listenUrl);
         builder.Logging.ClearProviders();
-        builder.AddDcsdObservability(options.Observability);
+        builder.AddDcsdObservability();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));

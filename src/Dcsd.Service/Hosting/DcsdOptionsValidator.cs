@@ -30,6 +30,11 @@ internal sealed class DcsdOptionsValidator : IValidateOptions<DcsdOptions>
             nameof(DcsdOptions.ReplicationAdvertiseAddress),
             "must be a host name or IP address, or unset");
         Require(errors, options.ReplicationLinkTimeout > TimeSpan.Zero, nameof(DcsdOptions.ReplicationLinkTimeout), "must be positive");
+        Require(
+            errors,
+            options.Observability.MetricsBearerToken is null or { Length: >= Observability.ObservabilityOptions.MinimumBearerTokenLength },
+            "Observability:MetricsBearerToken",
+            $"must be at least {Observability.ObservabilityOptions.MinimumBearerTokenLength} characters");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

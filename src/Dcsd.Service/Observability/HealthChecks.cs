@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Dcsd.Service.Backups;
-using Dcsd.Service.Imports;
-using Dcsd.Service.Restores;
 using Dcsd.Service.Persistence;
 using Dcsd.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -62,12 +59,12 @@ internal sealed class StorageHealthCheck(IBackupStore store, ILogger<StorageHeal
     }
 }
 
-/// <summary>Every job worker is running: started, and its loop has not ended (a crashed worker would leave jobs waiting forever).</summary>
+/// <summary>The job worker is running: started, and its loop has not ended (a crashed worker would leave jobs waiting forever).</summary>
 internal sealed class JobWorkersHealthCheck(IEnumerable<IHostedService> hostedServices) : IHealthCheck
 {
     public const string Name = "job_workers";
 
-    private static readonly Type[] Workers = [typeof(BackupWorker), typeof(RestoreWorker), typeof(MigrationTaskWorker)];
+    private static readonly Type[] Workers = [typeof(Jobs.JobWorker)];
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
@@ -24,20 +25,17 @@ internal static class ObservabilityExtensions
     public const string ReadyPath = "/health/ready";
     private const string ReadyTag = "ready";
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(10);
-    private const int MinimumBearerTokenLength = 32;
 
     private static readonly Func<ILogger, string, IDisposable?> RequestScope = LoggerMessage.DefineScope<string>("Request {RequestId}");
 
-    /// <summary>Binds section <see cref="ObservabilityOptions.SectionName"/> over <paramref name="options"/>, checks it, and sets the console log format.</summary>
-    public static void AddDcsdObservability(this WebApplicationBuilder builder, ObservabilityOptions options)
+    /// <summary>
+    /// Metrics, health checks and the console log format. The settings are <see cref="DcsdOptions.Observability"/>, bound and
+    /// validated with the rest; only the log format is read here, since logging is set up before the options exist.
+    /// </summary>
+    public static void AddDcsdObservability(this WebApplicationBuilder builder)
     {
-        builder.Configuration.GetSection(ObservabilityOptions.SectionName).Bind(options);
-        if (options.MetricsBearerToken is { Length: < MinimumBearerTokenLength })
-        {
-            throw new InvalidOperationException($"{ObservabilityOptions.SectionName}:MetricsBearerToken must be at least {MinimumBearerTokenLength} characters");
-        }
-
-        if (options.LogFormat == LogFormat.Json)
+        var logFormat = builder.Configuration.GetSection(ObservabilityOptions.SectionName).GetValue(nameof(ObservabilityOptions.LogFormat), LogFormat.Text);
+        if (logFormat == LogFormat.Json)
         {
             builder.Logging.AddJsonConsole(console =>
             {
@@ -63,7 +61,6 @@ internal static class ObservabilityExtensions
         builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
 
         var services = builder.Services;
-        services.AddSingleton(options);
         services.AddSingleton<FleetStatistics>();
         services.AddSingleton<DcsdMetrics>();
         services.AddSingleton<JobTelemetry>();
@@ -84,7 +81,7 @@ internal static class ObservabilityExtensions
     /// </summary>
     public static void UseDcsdObservability(this WebApplication app, string listenUrl)
     {
-        var options = app.Services.GetRequiredService<ObservabilityOptions>();
+        var options = app.Services.GetRequiredService<IOptions<DcsdOptions>>().Value.Observability;
         var metrics = app.Services.GetRequiredService<DcsdMetrics>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Dcsd.Api");
         app.Use(async (context, next) =>

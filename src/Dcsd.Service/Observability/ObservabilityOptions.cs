@@ -16,6 +16,8 @@ public sealed class ObservabilityOptions
     /// listens beyond loopback: DCS tokens expire within a day and Prometheus cannot sign requests. At least 32 characters.
     /// </summary>
     public string? MetricsBearerToken { get; set; }
+
+    public const int MinimumBearerTokenLength = 32;
 }
 
 public enum LogFormat
