@@ -14,7 +14,7 @@ public sealed class JsonLogTests
     public async Task Json_lines_carry_the_request_id_and_the_backup_and_instance_ids_as_scopes()
     {
         using var data = new TempDirectory("dcsd-data");
-        await using var dcsd = await DcsdProcess.StartAsync(data.Path, environment: new Dictionary<string, string> { ["Dcsd__Observability__LogFormat"] = "Json" });
+        await using var dcsd = await DcsdProcess.StartAsync(data.Path, environment: new Dictionary<string, string> { ["DCS_Dcsd__Observability__LogFormat"] = "Json" });
         await using var master = await TestRedis.StartAsync(Password);
         await using var standby = await TestRedis.StartReplicaAsync(master);
 
